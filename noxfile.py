@@ -1,0 +1,37 @@
+"""Developer sessions: tests, lint, typing (default) and the opt-in benchmark.
+
+The sessions run in the environment that launched nox (``./dev`` puts ``.venv`` first on PATH),
+so a fresh machine installs the project once, not once per session.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "typing"]
+nox.options.default_venv_backend = "none"
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the whole pytest suite (fast and slow tests)."""
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check formatting and lint rules with ruff."""
+    session.run("ruff", "format", "--check", ".")
+    session.run("ruff", "check", ".")
+
+
+@nox.session
+def typing(session: nox.Session) -> None:
+    """Type-check packages, tests and this file with mypy in strict mode."""
+    session.run("mypy")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Print throughput figures and their ratio to the targets (opt-in, not a test)."""
+    session.run("python", "-m", "benchmarks", *session.posargs)
