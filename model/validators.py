@@ -1,0 +1,182 @@
+"""Field validation: combine the catalog's field rules for a Land with the checks.
+
+``validate(land, field, value)`` returns a :class:`Verdict` listing every violated rule with a
+German and an English message. With ``explain_readings=True`` the verdict also names the
+ambiguity-register entries whose other readings would change the outcome for this value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from model.ambiguity import Readings, default_readings, load_register
+from model.catalog import ParamValue, Rule, load_catalog
+from model.checks import FIELD_CHECKS, Check, Params
+from model.errors import UnknownNameError
+from model.lands import LandId, parse_land
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One rule a value breaks, with the message a portal would show."""
+
+    rule: str
+    message_de: str
+    message_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The outcome of validating one value of one field for one Land."""
+
+    land: LandId
+    field: str
+    valid: bool
+    violations: tuple[Violation, ...]
+    rules_checked: tuple[str, ...]
+    depends_on: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        """Return the verdict as the JSON object ``skc check`` prints (never the value)."""
+        out: dict[str, object] = {
+            "land": self.land,
+            "field": self.field,
+            "valid": self.valid,
+            "violations": [
+                {"rule": v.rule, "message": v.message_en, "message_de": v.message_de}
+                for v in self.violations
+            ],
+            "rules_checked": list(self.rules_checked),
+        }
+        if self.depends_on:
+            out["depends_on_reading"] = list(self.depends_on)
+        if not self.rules_checked:
+            out["note"] = f"no rule for field {self.field!r} is stated in the {self.land} help text"
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledRule:
+    rule: str
+    check: Check
+    params: Params
+    violation: Violation
+
+
+def field_names() -> tuple[str, ...]:
+    """The fields that have validators."""
+    return load_catalog().fields
+
+
+def parse_field(name: str) -> str:
+    """Return ``name`` if it is a known field, or raise an error listing the valid fields."""
+    if name not in field_names():
+        raise UnknownNameError("field", name, field_names())
+    return name
+
+
+def resolve_params(rule: Rule, land: LandId, readings: Readings) -> dict[str, ParamValue]:
+    """Return a rule's parameters for a Land, filling values the text leaves open from readings.
+
+    A parameter that is ``null`` in the catalog takes the value of the same name from the
+    chosen reading of a linked register entry that concerns this Land.
+    """
+    params = dict(rule.statement(land).params)
+    register = load_register()
+    for aid in rule.ambiguities:
+        if land not in register[aid].lands:
+            continue
+        for name, value in readings.reading(aid).params.items():
+            if params.get(name, 0) is None:
+                params[name] = value
+    return params
+
+
+def _chars_list(chars: ParamValue) -> str:
+    return ", ".join(f'"{ch}"' for ch in str(chars)) if chars else ""
+
+
+def _compile_rule(rule: Rule, land: LandId, readings: Readings) -> _CompiledRule | None:
+    params = resolve_params(rule, land, readings)
+    if params.get("required") == 0:  # the "advisory" reading: nothing is enforced
+        return None
+    fmt = {**params, "chars_list": _chars_list(params.get("chars"))}
+    violation = Violation(
+        rule=rule.id,
+        message_de=(rule.message_de or rule.title).format(**fmt),
+        message_en=(rule.message_en or rule.title).format(**fmt),
+    )
+    return _CompiledRule(rule.id, FIELD_CHECKS[rule.id], params, violation)
+
+
+@cache
+def _compiled(land: LandId, field: str, readings: Readings) -> tuple[_CompiledRule, ...]:
+    out = []
+    for rule in load_catalog().for_field(field):
+        if rule.stated(land):
+            compiled = _compile_rule(rule, land, readings)
+            if compiled is not None:
+                out.append(compiled)
+    return tuple(out)
+
+
+@cache
+def _relevant_ambiguities(land: LandId, field: str) -> tuple[str, ...]:
+    register = load_register()
+    ids: dict[str, None] = {}
+    for rule in load_catalog().for_field(field):
+        if rule.stated(land):
+            for aid in rule.ambiguities:
+                if land in register[aid].lands:
+                    ids[aid] = None
+    return tuple(ids)
+
+
+def _violations(compiled: tuple[_CompiledRule, ...], value: str, readings: Readings) -> tuple[Violation, ...]:
+    return tuple(c.violation for c in compiled if not c.check(value, c.params, readings))
+
+
+def validate(
+    land: LandId | str,
+    field: str,
+    value: str,
+    readings: Readings | None = None,
+    *,
+    explain_readings: bool = False,
+) -> Verdict:
+    """Validate ``value`` for ``field`` under the rules ``land`` states.
+
+    Unknown Land or field names raise :class:`~model.errors.UnknownNameError`.
+    """
+    land_id = parse_land(land)
+    if field not in field_names():
+        parse_field(field)
+    chosen = readings if readings is not None else default_readings()
+    compiled = _compiled(land_id, field, chosen)
+    violations = _violations(compiled, value, chosen)
+    depends_on: tuple[str, ...] = ()
+    if explain_readings:
+        outcome = {v.rule for v in violations}
+        changed = []
+        for aid in _relevant_ambiguities(land_id, field):
+            for other in chosen.alternatives(aid):
+                other_outcome = {v.rule for v in _violations(_compiled(land_id, field, other), value, other)}
+                if other_outcome != outcome:
+                    changed.append(aid)
+                    break
+        depends_on = tuple(changed)
+    return Verdict(
+        land=land_id,
+        field=field,
+        valid=not violations,
+        violations=violations,
+        rules_checked=tuple(c.rule for c in compiled),
+        depends_on=depends_on,
+    )
+
+
+def is_valid(land: LandId, field: str, value: str, readings: Readings | None = None) -> bool:
+    """Tell whether ``value`` is valid; the fast path for generators and benchmarks."""
+    chosen = readings if readings is not None else default_readings()
+    return all(c.check(value, c.params, chosen) for c in _compiled(land, field, chosen))
