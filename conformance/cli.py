@@ -1,0 +1,154 @@
+"""The ``skc`` command line: check values, list and compare the rules, run the demo.
+
+Exit codes: 0 success (for ``check``: the value is valid), 1 the value is invalid,
+2 bad usage or bad input (the message names what was expected and the valid choices).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from conformance import catalog_views
+from conformance.batch import run_batch
+from model.ambiguity import Readings
+from model.catalog import FAMILIES, load_catalog
+from model.errors import HarnessError, UnknownNameError
+from model.lands import LANDS, LandId, parse_land
+from model.validators import parse_field, validate
+
+app = typer.Typer(
+    name="skc",
+    help="Reference model and conformance harness for German Servicekonto portals.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+_err = Console(stderr=True, soft_wrap=True)
+
+ReadingOption = Annotated[
+    list[str] | None,
+    typer.Option("--reading", help="Choose a reading of an ambiguity: ID=READING (repeatable)."),
+]
+
+
+def _fail(message: str) -> NoReturn:
+    _err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(2)
+
+
+def _lands(names: list[str] | None) -> tuple[LandId, ...]:
+    return tuple(parse_land(n) for n in names) if names else LANDS
+
+
+@app.command()
+def check(
+    value: Annotated[str | None, typer.Argument(help="The value; put it after -- .")] = None,
+    land: Annotated[str | None, typer.Option(help=f"Land id: {', '.join(LANDS)}")] = None,
+    field: Annotated[str | None, typer.Option(help="Field, e.g. password, house_number")] = None,
+    batch: Annotated[bool, typer.Option(help="Read JSON lines from stdin.")] = False,
+    reading: ReadingOption = None,
+) -> None:
+    """Validate a value (or JSON lines on stdin with --batch) and print a JSON verdict."""
+    try:
+        readings = Readings.parse(reading or [])
+        if batch:
+            if value is not None or land or field:
+                _fail("--batch reads land, field and value from each stdin line; give no others")
+            out = sys.stdout
+            for line in run_batch(sys.stdin, readings):
+                out.write(line + "\n")
+            out.flush()
+            return
+        if land is None or field is None or value is None:
+            _fail("give --land, --field and the value: skc check --land L --field F -- VALUE")
+        verdict = validate(parse_land(land), parse_field(field), value, readings, explain_readings=True)
+    except HarnessError as exc:
+        _fail(str(exc))
+    print(json.dumps(verdict.to_json(), ensure_ascii=False))
+    raise typer.Exit(0 if verdict.valid else 1)
+
+
+@app.command()
+def rules(
+    land: Annotated[list[str] | None, typer.Option(help="Only these Länder (repeatable).")] = None,
+    family: Annotated[
+        list[str] | None, typer.Option(help=f"Only these families: {', '.join(FAMILIES)}")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+) -> None:
+    """List the rule catalog with provenance, as a table, JSON or CSV."""
+    try:
+        lands = _lands(land)
+        for name in family or []:
+            if name not in FAMILIES:
+                raise UnknownNameError("family", name, FAMILIES)
+    except HarnessError as exc:
+        _fail(str(exc))
+    selected = [
+        r
+        for r in load_catalog()
+        if (not family or r.family in family) and any(r.stated(x) for x in lands)
+    ]
+    if as_json:
+        print(catalog_views.rules_json(selected, lands))
+    elif as_csv:
+        sys.stdout.write(catalog_views.rules_csv(selected, lands))
+    else:
+        table = Table(title=f"{len(selected)} rules", show_lines=False)
+        table.add_column("rule")
+        for x in lands:
+            table.add_column(x)
+        for rule in selected:
+            table.add_row(rule.id, *(catalog_views.format_params(rule, x) for x in lands))
+        Console().print(table)
+
+
+@app.command()
+def diff(
+    left: Annotated[str, typer.Argument(help="First Land id.")],
+    right: Annotated[str, typer.Argument(help="Second Land id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show every rule whose parameters or presence differ between two Länder, with quotes."""
+    try:
+        a, b = parse_land(left), parse_land(right)
+    except HarnessError as exc:
+        _fail(str(exc))
+    differences = catalog_views.diff(load_catalog(), a, b)
+    if as_json:
+        print(catalog_views.diff_json(differences, a, b))
+        return
+    table = Table(title=f"{a} vs {b}: {len(differences)} rules differ", show_lines=True)
+    for column in ("rule", a, b):
+        table.add_column(column, overflow="fold")
+    for d in differences:
+        table.add_row(
+            f"{d.rule.id}\n[dim]{d.rule.title}[/]",
+            f"[bold]{d.left}[/]\n" + "\n".join(f"„{q}“" for q in d.left_quotes),
+            f"[bold]{d.right}[/]\n" + "\n".join(f"„{q}“" for q in d.right_quotes),
+        )
+    Console().print(table)
+
+
+@app.command()
+def demo() -> None:
+    """Tour the reference model: catalog, a Länder diff, the seeds' examples, a timeout."""
+    from conformance.demo import run_demo
+
+    run_demo(Console())
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

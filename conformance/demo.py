@@ -1,0 +1,39 @@
+"""``skc demo``: a short tour of the reference model, until the conformance harness exists."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from conformance import catalog_views
+from model.catalog import load_catalog
+from model.lands import LANDS, SEED_FILES
+from model.validators import validate
+
+SEED_EXAMPLES = ("ABab1234", "Aa12Bb34", "ABab§$%?", "A§B$a%b?", "7890?!+-", "7?8!9+0-")
+
+
+def run_demo(console: Console) -> None:
+    """Print the catalog per Land, the Berlin/Hamburg differences and example verdicts."""
+    catalog = load_catalog()
+    console.rule("[bold]The rule catalog")
+    table = Table("Land", "seed", "rules stated")
+    for land in LANDS:
+        table.add_row(land, SEED_FILES[land], str(len(catalog.for_land(land))))
+    console.print(table)
+
+    console.rule("[bold]Berlin vs Hamburg (skc diff berlin hamburg)")
+    for d in catalog_views.diff(catalog, "berlin", "hamburg"):
+        console.print(f"{d.rule.id:48} berlin: {d.left:28} hamburg: {d.right}", highlight=False)
+
+    console.rule("[bold]The help texts' own password examples")
+    table = Table("value", *LANDS)
+    for example in (*SEED_EXAMPLES, "abcdefgh", "ABab1234ABab1234ABab1"):
+        row = []
+        for land in LANDS:
+            verdict = validate(land, "password", example, explain_readings=True)
+            mark = "valid" if verdict.valid else ", ".join(v.rule for v in verdict.violations)
+            row.append(mark + (" *" if verdict.depends_on else ""))
+        table.add_row(example, *row)
+    console.print(table)
+    console.print("* the verdict depends on a reading in the ambiguity register")
