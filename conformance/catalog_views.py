@@ -6,12 +6,14 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from model.ambiguity import Readings, default_readings
-from model.catalog import Catalog, ParamValue, Rule
 from model.lands import LANDS, SEED_FILES, LandId
 from model.validators import resolve_params
+
+if TYPE_CHECKING:
+    from model.catalog import Catalog, ParamValue, Rule
 
 
 def rule_to_json(rule: Rule, lands: tuple[LandId, ...] = LANDS) -> dict[str, Any]:
@@ -120,7 +122,11 @@ def diff_json(differences: list[RuleDifference], left: LandId, right: LandId) ->
                 "id": d.rule.id,
                 "title": d.rule.title,
                 left: {"value": d.left, "seed": SEED_FILES[left], "quotes": list(d.left_quotes)},
-                right: {"value": d.right, "seed": SEED_FILES[right], "quotes": list(d.right_quotes)},
+                right: {
+                    "value": d.right,
+                    "seed": SEED_FILES[right],
+                    "quotes": list(d.right_quotes),
+                },
             }
             for d in differences
         ],

@@ -67,7 +67,9 @@ def check(
             return
         if land is None or field is None or value is None:
             _fail("give --land, --field and the value: skc check --land L --field F -- VALUE")
-        verdict = validate(parse_land(land), parse_field(field), value, readings, explain_readings=True)
+        verdict = validate(
+            parse_land(land), parse_field(field), value, readings, explain_readings=True
+        )
     except HarnessError as exc:
         _fail(str(exc))
     print(json.dumps(verdict.to_json(), ensure_ascii=False))

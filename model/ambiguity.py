@@ -11,13 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from model.catalog import ParamValue
 from model.errors import CatalogError, UnknownNameError
-from model.lands import LandId
+
+if TYPE_CHECKING:
+    from model.catalog import ParamValue
+    from model.lands import LandId
 
 
 class _Frozen(BaseModel):
@@ -117,7 +120,9 @@ class Readings(Mapping[str, str]):
         for pair in pairs:
             aid, sep, rid = pair.partition("=")
             if not sep:
-                raise UnknownNameError("reading switch (expected ID=READING)", pair, load_register())
+                raise UnknownNameError(
+                    "reading switch (expected ID=READING)", pair, load_register()
+                )
             overrides[aid.strip()] = rid.strip()
         return cls(overrides)
 

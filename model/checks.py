@@ -28,7 +28,9 @@ ASCII_SPECIAL: Final = frozenset(string.punctuation + "§")
 UMLAUTS: Final = "äöüÄÖÜ"
 
 _EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
-_HOUSE_NUMBER_SHAPE = re.compile(r"^[0-9]+[A-Za-zÄÖÜäöüß]*(-([0-9]+[A-Za-zÄÖÜäöüß]*|[A-Za-zÄÖÜäöüß]+))?$")
+_HOUSE_NUMBER_SHAPE = re.compile(
+    r"^[0-9]+[A-Za-zÄÖÜäöüß]*(-([0-9]+[A-Za-zÄÖÜäöüß]*|[A-Za-zÄÖÜäöüß]+))?$"
+)
 _HOUSE_NUMBER_CHARS: Final = DIGITS | LETTERS | {"-"}
 
 

@@ -1,15 +1,18 @@
 """The harness's exceptions. Every message says what was expected and how to fix it.
 
-    HarnessError                      root of everything the harness raises on purpose
-    ├── UnknownNameError (ValueError)     a Land, field, rule or reading name that does not exist
-    ├── CatalogError (ValueError)         a rule catalog or register file is malformed
-    ├── InputError (ValueError)           user input (a batch line, a file) is malformed
-    └── NotStatedError (LookupError)      a rule the Land's help text does not state was asked for
+HarnessError                      root of everything the harness raises on purpose
+├── UnknownNameError (ValueError)     a Land, field, rule or reading name that does not exist
+├── CatalogError (ValueError)         a rule catalog or register file is malformed
+├── InputError (ValueError)           user input (a batch line, a file) is malformed
+└── NotStatedError (LookupError)      a rule the Land's help text does not state was asked for
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 class HarnessError(Exception):

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import cast
 
 from model.ambiguity import Readings, default_readings, load_register
 from model.catalog import ParamValue, Rule, load_catalog
 from model.checks import FIELD_CHECKS, Check, Params
 from model.errors import UnknownNameError
-from model.lands import LandId, parse_land
+from model.lands import LANDS, LandId, parse_land
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,14 @@ class Verdict:
         return out
 
 
+_LAND_SET: frozenset[str] = frozenset(LANDS)
+
+
+@cache
+def _field_set() -> frozenset[str]:
+    return frozenset(field_names())
+
+
 @dataclass(frozen=True, slots=True)
 class _CompiledRule:
     rule: str
@@ -64,6 +73,7 @@ class _CompiledRule:
     violation: Violation
 
 
+@cache
 def field_names() -> tuple[str, ...]:
     """The fields that have validators."""
     return load_catalog().fields
@@ -133,7 +143,14 @@ def _relevant_ambiguities(land: LandId, field: str) -> tuple[str, ...]:
     return tuple(ids)
 
 
-def _violations(compiled: tuple[_CompiledRule, ...], value: str, readings: Readings) -> tuple[Violation, ...]:
+@cache
+def _alternatives(readings: Readings, ambiguity_id: str) -> tuple[Readings, ...]:
+    return tuple(readings.alternatives(ambiguity_id))
+
+
+def _violations(
+    compiled: tuple[_CompiledRule, ...], value: str, readings: Readings
+) -> tuple[Violation, ...]:
     return tuple(c.violation for c in compiled if not c.check(value, c.params, readings))
 
 
@@ -149,8 +166,8 @@ def validate(
 
     Unknown Land or field names raise :class:`~model.errors.UnknownNameError`.
     """
-    land_id = parse_land(land)
-    if field not in field_names():
+    land_id = cast("LandId", land) if land in _LAND_SET else parse_land(land)
+    if field not in _field_set():
         parse_field(field)
     chosen = readings if readings is not None else default_readings()
     compiled = _compiled(land_id, field, chosen)
@@ -160,8 +177,10 @@ def validate(
         outcome = {v.rule for v in violations}
         changed = []
         for aid in _relevant_ambiguities(land_id, field):
-            for other in chosen.alternatives(aid):
-                other_outcome = {v.rule for v in _violations(_compiled(land_id, field, other), value, other)}
+            for other in _alternatives(chosen, aid):
+                other_outcome = {
+                    v.rule for v in _violations(_compiled(land_id, field, other), value, other)
+                }
                 if other_outcome != outcome:
                     changed.append(aid)
                     break

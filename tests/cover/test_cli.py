@@ -17,15 +17,22 @@ runner = CliRunner()
 
 
 def test_check_prints_verdict_and_exits_one_when_value_is_invalid() -> None:
-    result = runner.invoke(app, ["check", "--land", "berlin", "--field", "password", "--", "A" * 21])
+    result = runner.invoke(
+        app, ["check", "--land", "berlin", "--field", "password", "--", "A" * 21]
+    )
     assert result.exit_code == 1
     verdict = json.loads(result.stdout)
     assert verdict["valid"] is False
-    assert [v["rule"] for v in verdict["violations"]] == ["password.max_length", "password.character_classes"]
+    assert [v["rule"] for v in verdict["violations"]] == [
+        "password.max_length",
+        "password.character_classes",
+    ]
 
 
 def test_check_exits_zero_when_value_is_valid() -> None:
-    result = runner.invoke(app, ["check", "--land", "hamburg", "--field", "house_number", "--", "12a-c"])
+    result = runner.invoke(
+        app, ["check", "--land", "hamburg", "--field", "house_number", "--", "12a-c"]
+    )
     assert result.exit_code == 0
     assert json.loads(result.stdout)["valid"] is True
 
@@ -42,7 +49,9 @@ def test_check_never_echoes_the_value_when_it_is_a_password() -> None:
      (["--land", "berlin", "--field", "pin"], "house_number"),
      (["--land", "berlin", "--field", "password", "--reading", "nonsense"], "ID=READING")],
 )  # fmt: skip
-def test_check_exits_two_naming_valid_choices_when_name_is_unknown(args: list[str], expected: str) -> None:
+def test_check_exits_two_naming_valid_choices_when_name_is_unknown(
+    args: list[str], expected: str
+) -> None:
     result = runner.invoke(app, ["check", *args, "--", "x"])
     assert result.exit_code == 2
     assert expected in result.stderr
@@ -63,7 +72,8 @@ def test_batch_answers_one_line_per_input_line_in_order_when_some_lines_are_bad(
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["line"] for o in out] == [1, 2, 3, 4, 5, 6]
     assert out[0]["valid"] is True
-    assert "error" in out[1] and "error" in out[3]
+    assert "error" in out[1]
+    assert "error" in out[3]
     assert "sachsen-anhalt" in out[2]["error"]
     assert "value" in out[4]["error"]
     assert out[5]["valid"] is False

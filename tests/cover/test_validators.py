@@ -34,7 +34,9 @@ def test_examples_are_quoted_from_the_seeds_when_cited() -> None:
 
 @pytest.mark.parametrize("land", LANDS)
 @pytest.mark.parametrize("example", sorted(PASSWORD_EXAMPLES))
-def test_seed_password_example_is_valid_when_checked_in_any_land(land: LandId, example: str) -> None:
+def test_seed_password_example_is_valid_when_checked_in_any_land(
+    land: LandId, example: str
+) -> None:
     assert validate(land, "password", example).valid
 
 
@@ -49,7 +51,9 @@ def test_seed_house_number_example_is_valid_when_checked(land: LandId, example: 
     [("berlin", 20, True), ("berlin", 21, False), ("hamburg", 40, True), ("hamburg", 41, False),
      ("niedersachsen", 7, False), ("niedersachsen", 8, True)],
 )  # fmt: skip
-def test_password_length_limit_holds_when_at_boundary(land: LandId, length: int, valid: bool) -> None:
+def test_password_length_limit_holds_when_at_boundary(
+    land: LandId, length: int, valid: bool
+) -> None:
     value = ("Ab1" * 20)[:length]
     assert validate(land, "password", value).valid is valid
 
@@ -71,7 +75,9 @@ def test_cyrillic_look_alike_is_no_upper_case_letter_when_reading_is_ascii_punct
 
 @pytest.mark.parametrize("value", ["ab cd12AB", "abcd\t12AB", "abcd\u00a012AB"])
 def test_whitespace_is_rejected_when_in_password(value: str) -> None:
-    assert "password.no_spaces" in {v.rule for v in validate("hamburg", "password", value).violations}
+    assert "password.no_spaces" in {
+        v.rule for v in validate("hamburg", "password", value).violations
+    }
 
 
 @pytest.mark.parametrize("value", ["<Abcd1234", "Abcd>1234", "Abcd1234<"])
@@ -102,8 +108,10 @@ def test_postbox_holds_four_to_twenty_digits_when_filled_in(value: str, valid: b
     assert validate("niedersachsen", "postbox", value).valid is valid
 
 
-@pytest.mark.parametrize(("value", "valid"), [("0", True), ("", False), ("12345678901", True),
-                                              ("123456789012", False), ("12 a", False)])
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [("0", True), ("", False), ("12345678901", True), ("123456789012", False), ("12 a", False)],
+)
 def test_house_number_rules_hold_when_value_is_at_edge(value: str, valid: bool) -> None:
     assert validate("berlin", "house_number", value).valid is valid
 
