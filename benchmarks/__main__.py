@@ -12,16 +12,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-from model.validators import field_names, is_valid, validate
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
+from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
-    from model.lands import LandId
+from model.lands import LandId
+from model.validators import field_names, is_valid, validate
 
 PASSWORD_TARGET_PER_S = 100_000
 BATCH_LINES = 100_000

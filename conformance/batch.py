@@ -8,14 +8,12 @@ processing goes on. Values are never echoed: a password must not reach a log.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from model.ambiguity import Readings
 from model.errors import HarnessError
 from model.validators import validate
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
 
 _KEYS = ("land", "field", "value")
 

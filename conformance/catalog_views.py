@@ -6,14 +6,12 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from model.ambiguity import Readings, default_readings
+from model.catalog import Catalog, ParamValue, Rule
 from model.lands import LANDS, SEED_FILES, LandId
 from model.validators import resolve_params
-
-if TYPE_CHECKING:
-    from model.catalog import Catalog, ParamValue, Rule
 
 
 def rule_to_json(rule: Rule, lands: tuple[LandId, ...] = LANDS) -> dict[str, Any]:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from rich.console import Console
 from rich.table import Table
 
 from conformance import catalog_views
 from model.catalog import load_catalog
 from model.lands import LANDS, SEED_FILES
 from model.validators import validate
-
-if TYPE_CHECKING:
-    from rich.console import Console
 
 SEED_EXAMPLES = ("ABab1234", "Aa12Bb34", "ABab§$%?", "A§B$a%b?", "7890?!+-", "7?8!9+0-")
 

@@ -11,16 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from model.catalog import ParamValue
 from model.errors import CatalogError, UnknownNameError
-
-if TYPE_CHECKING:
-    from model.catalog import ParamValue
-    from model.lands import LandId
+from model.lands import LandId
 
 
 class _Frozen(BaseModel):

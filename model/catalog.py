@@ -8,18 +8,16 @@ neighbour's value.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from model.errors import CatalogError, NotStatedError, UnknownNameError
 from model.lands import LANDS, SEED_FILES, LandId
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
 
 Family = Literal[
     "fields", "times", "lifecycle", "eid", "mailbox", "organisations", "interop", "payment"

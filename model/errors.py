@@ -9,10 +9,7 @@ HarnessError                      root of everything the harness raises on purpo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
+from collections.abc import Iterable
 
 
 class HarnessError(Exception):
