@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
@@ -20,6 +21,7 @@ from model.ambiguity import Readings
 from model.catalog import FAMILIES, load_catalog
 from model.errors import HarnessError, UnknownNameError
 from model.lands import LANDS, LandId, parse_land
+from model.readings_file import load_readings_file
 from model.validators import parse_field, validate
 
 app = typer.Typer(
@@ -35,6 +37,15 @@ ReadingOption = Annotated[
     list[str] | None,
     typer.Option("--reading", help="Choose a reading of an ambiguity: ID=READING (repeatable)."),
 ]
+ProfileOption = Annotated[
+    Path | None,
+    typer.Option("--profile", help="YAML file whose 'readings:' section chooses readings."),
+]
+
+
+def _readings(profile: Path | None, pairs: list[str] | None) -> Readings:
+    base = load_readings_file(profile) if profile else Readings()
+    return Readings({**base, **Readings.parse(pairs or []).overrides()})
 
 
 def _fail(message: str) -> NoReturn:
@@ -53,10 +64,11 @@ def check(
     field: Annotated[str | None, typer.Option(help="Field, e.g. password, house_number")] = None,
     batch: Annotated[bool, typer.Option(help="Read JSON lines from stdin.")] = False,
     reading: ReadingOption = None,
+    profile: ProfileOption = None,
 ) -> None:
     """Validate a value (or JSON lines on stdin with --batch) and print a JSON verdict."""
     try:
-        readings = Readings.parse(reading or [])
+        readings = _readings(profile, reading)
         if batch:
             if value is not None or land or field:
                 _fail("--batch reads land, field and value from each stdin line; give no others")

@@ -139,8 +139,12 @@ class Readings(Mapping[str, str]):
         return isinstance(other, Readings) and self._chosen == other._chosen
 
     def __repr__(self) -> str:
-        changed = {k: v for k, v in self._chosen.items() if v != load_register()[k].default}
-        return f"Readings({changed!r})"
+        return f"Readings({self.overrides()!r})"
+
+    def overrides(self) -> dict[str, str]:
+        """Return only the choices that differ from the register's defaults."""
+        register = load_register()
+        return {k: v for k, v in self._chosen.items() if v != register[k].default}
 
     def reading(self, ambiguity_id: str) -> Reading:
         """Return the chosen reading of one register entry."""

@@ -1,0 +1,57 @@
+"""Load a choice of readings from a YAML file (a portal profile's ``readings:`` section).
+
+    readings:
+      password_reset.lockout_attempts: "5"
+      house_number.charset: examples-shape
+
+Errors name the file, the line and what was expected; other top-level keys are left to the
+profile loader.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from model.ambiguity import Readings, load_register
+from model.errors import InputError, UnknownNameError
+
+
+def load_readings_file(path: Path) -> Readings:
+    """Return the readings chosen in ``path``; raise InputError naming file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror})") from exc
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        raise InputError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+    if root is None:
+        return Readings()
+    if not isinstance(root, yaml.MappingNode):
+        raise InputError(f"{path}:{root.start_mark.line + 1}: expected a mapping at the top")
+    chosen: dict[str, str] = {}
+    for key, value in root.value:
+        if key.value != "readings":
+            continue
+        if not isinstance(value, yaml.MappingNode):
+            raise InputError(
+                f"{path}:{value.start_mark.line + 1}: 'readings' must map ambiguity ids to reading ids"
+            )
+        for aid_node, rid_node in value.value:
+            line = aid_node.start_mark.line + 1
+            aid, rid = str(aid_node.value), str(rid_node.value)
+            register = load_register()
+            if aid not in register:
+                raise InputError(f"{path}:{line}: {UnknownNameError('ambiguity', aid, register)}")
+            if rid not in register[aid].reading_ids:
+                raise InputError(
+                    f"{path}:{line}: unknown reading {rid!r} of {aid}; "
+                    f"valid: {', '.join(register[aid].reading_ids)}"
+                )
+            chosen[aid] = rid
+    return Readings(chosen)
