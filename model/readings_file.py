@@ -40,7 +40,8 @@ def load_readings_file(path: Path) -> Readings:
             continue
         if not isinstance(value, yaml.MappingNode):
             raise InputError(
-                f"{path}:{value.start_mark.line + 1}: 'readings' must map ambiguity ids to reading ids"
+                f"{path}:{value.start_mark.line + 1}: "
+                "'readings' must map ambiguity ids to reading ids"
             )
         for aid_node, rid_node in value.value:
             line = aid_node.start_mark.line + 1
