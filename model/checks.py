@@ -27,6 +27,7 @@ LETTERS: Final = UPPER | LOWER
 ASCII_SPECIAL: Final = frozenset(string.punctuation + "§")
 UMLAUTS: Final = "äöüÄÖÜ"
 
+_WHITESPACE = re.compile(r"\s")
 _EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 _HOUSE_NUMBER_SHAPE = re.compile(
     r"^[0-9]+[A-Za-zÄÖÜäöüß]*(-([0-9]+[A-Za-zÄÖÜäöüß]*|[A-Za-zÄÖÜäöüß]+))?$"
@@ -35,8 +36,8 @@ _HOUSE_NUMBER_CHARS: Final = DIGITS | LETTERS | {"-"}
 
 
 def length(value: str, readings: Readings) -> int:
-    """Count characters the way the chosen ``password.length_unit`` reading counts them."""
-    if readings["password.length_unit"] == "nfc-code-points":
+    """Count characters the way the chosen ``text.length_unit`` reading counts them."""
+    if readings["text.length_unit"] == "nfc-code-points":
         return len(unicodedata.normalize("NFC", value))
     return len(value)
 
@@ -72,7 +73,7 @@ def check_length_between(value: str, params: Params, readings: Readings) -> bool
 
 def check_no_spaces(value: str, params: Params, readings: Readings) -> bool:
     """No space or other whitespace character."""
-    return not any(ch.isspace() for ch in value)
+    return _WHITESPACE.search(value) is None
 
 
 def check_forbidden_chars(value: str, params: Params, readings: Readings) -> bool:
@@ -119,7 +120,7 @@ def check_required(value: str, params: Params, readings: Readings) -> bool:
 def check_house_number_characters(value: str, params: Params, readings: Readings) -> bool:
     """House-number characters under the chosen ``house_number.charset`` reading."""
     reading = readings["house_number.charset"]
-    value = "".join(ch for ch in value if not ch.isspace())  # whitespace is no_spaces' business
+    value = _WHITESPACE.sub("", value)  # whitespace is no_spaces' business
     if value == "" or reading == "any-non-space":
         return True
     if reading == "examples-shape":

@@ -143,9 +143,33 @@ def _relevant_ambiguities(land: LandId, field: str) -> tuple[str, ...]:
     return tuple(ids)
 
 
+_Pair = tuple[_CompiledRule | None, Readings, _CompiledRule | None, Readings]
+
+
 @cache
-def _alternatives(readings: Readings, ambiguity_id: str) -> tuple[Readings, ...]:
-    return tuple(readings.alternatives(ambiguity_id))
+def _reading_sensitive_rules(
+    land: LandId, field: str, readings: Readings
+) -> tuple[tuple[str, tuple[_Pair, ...]], ...]:
+    """For each relevant ambiguity: the linked rules compiled under the chosen and each other
+    reading, so explaining a verdict re-checks only the rules a reading can change."""
+    current = {c.rule: c for c in _compiled(land, field, readings)}
+    out = []
+    for aid in _relevant_ambiguities(land, field):
+        pairs: list[_Pair] = []
+        for other in readings.alternatives(aid):
+            alternative = {c.rule: c for c in _compiled(land, field, other)}
+            for rule in load_catalog().for_field(field):
+                if rule.stated(land) and aid in rule.ambiguities:
+                    pairs.append((current.get(rule.id), readings, alternative.get(rule.id), other))
+        out.append((aid, tuple(pairs)))
+    return tuple(out)
+
+
+def _changes_outcome(pair: _Pair, value: str) -> bool:
+    mine, mine_readings, theirs, their_readings = pair
+    passes_mine = mine is None or mine.check(value, mine.params, mine_readings)
+    passes_theirs = theirs is None or theirs.check(value, theirs.params, their_readings)
+    return passes_mine != passes_theirs
 
 
 def _violations(
@@ -174,17 +198,11 @@ def validate(
     violations = _violations(compiled, value, chosen)
     depends_on: tuple[str, ...] = ()
     if explain_readings:
-        outcome = {v.rule for v in violations}
-        changed = []
-        for aid in _relevant_ambiguities(land_id, field):
-            for other in _alternatives(chosen, aid):
-                other_outcome = {
-                    v.rule for v in _violations(_compiled(land_id, field, other), value, other)
-                }
-                if other_outcome != outcome:
-                    changed.append(aid)
-                    break
-        depends_on = tuple(changed)
+        depends_on = tuple(
+            aid
+            for aid, pairs in _reading_sensitive_rules(land_id, field, chosen)
+            if any(_changes_outcome(pair, value) for pair in pairs)
+        )
     return Verdict(
         land=land_id,
         field=field,

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from model.ambiguity import Readings
+from model.ambiguity import Readings, load_register
 from model.errors import UnknownNameError
 from model.lands import LANDS, LandId
 from model.sources import quote_occurs
-from model.validators import validate
+from model.validators import field_names, validate
 
 # The help texts' own password examples, each with the verbatim line it comes from.
 PASSWORD_EXAMPLES = {
@@ -158,3 +160,25 @@ def test_unknown_field_lists_valid_fields_when_named() -> None:
 def test_unknown_reading_lists_valid_readings_when_chosen() -> None:
     with pytest.raises(UnknownNameError, match="two-of-three"):
         Readings({"password.sachsen_anhalt_criteria_count": "four"})
+
+
+@given(
+    land=st.sampled_from(LANDS),
+    field=st.sampled_from(field_names()),
+    value=st.text(alphabet="aZÄß1§ <{,@.-\u0301А", max_size=45),
+)
+def test_depends_on_names_exactly_the_readings_that_change_the_outcome_when_explained(
+    land: LandId, field: str, value: str
+) -> None:
+    chosen = Readings()
+    outcome = {v.rule for v in validate(land, field, value, chosen).violations}
+    expected = []
+    for aid, entry in load_register().items():
+        if land not in entry.lands:
+            continue
+        for other in chosen.alternatives(aid):
+            if {v.rule for v in validate(land, field, value, other).violations} != outcome:
+                expected.append(aid)
+                break
+    explained = validate(land, field, value, chosen, explain_readings=True).depends_on
+    assert sorted(explained) == sorted(expected)
