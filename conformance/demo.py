@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from rich.console import Console
 from rich.table import Table
 
@@ -14,7 +16,7 @@ SEED_EXAMPLES = ("ABab1234", "Aa12Bb34", "ABab§$%?", "A§B$a%b?", "7890?!+-", "
 
 
 def run_demo(console: Console) -> None:
-    """Print the catalog per Land, the Berlin/Hamburg differences and example verdicts."""
+    """Print the catalog per Land, the Berlin/Hamburg differences, verdicts and a timeout."""
     catalog = load_catalog()
     console.rule("[bold]The rule catalog")
     table = Table("Land", "seed", "rules stated")
@@ -37,3 +39,30 @@ def run_demo(console: Console) -> None:
         table.add_row(example, *row)
     console.print(table)
     console.print("* the verdict depends on a reading in the ambiguity register")
+    _idle_demo(console)
+
+
+def _idle_demo(console: Console) -> None:
+    """Show the session idle timeout on the virtual clock, Berlin against Hamburg."""
+    from model.sim import ReferencePortal, VirtualClock
+    from model.sim.scenarios import citizen, login
+
+    console.rule("[bold]Session idle timeout on the virtual clock (no sleeping)")
+    table = Table("Land", "idle for", "session", "deciding rule")
+    for land, probes in (
+        ("berlin", (24 * 60 + 59, 25 * 60 + 1)),
+        ("hamburg", (19 * 60 + 59, 20 * 60 + 1)),
+    ):
+        for seconds in probes:
+            portal = ReferencePortal(land, VirtualClock())
+            citizen(portal, f"demo.{land}@example.org")
+            session = login(portal, f"demo.{land}@example.org")
+            portal.clock.advance(timedelta(seconds=seconds))
+            outcome = portal.ping(session)
+            table.add_row(
+                land,
+                f"{seconds // 60}:{seconds % 60:02d} min",
+                "alive" if outcome.accepted else "gone",
+                ", ".join(outcome.rules),
+            )
+    console.print(table)

@@ -1,0 +1,47 @@
+"""The base of every workflow: shared state, and the wrapper that turns results into Outcomes."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, TypeVar
+
+from model.sim.outcome import Outcome, Reject, ok, rejected
+from model.sim.state import World
+
+P = ParamSpec("P")
+F = TypeVar("F", bound="Flow")
+
+
+class Flow:
+    """One workflow's state machine over the shared world."""
+
+    def __init__(self, world: World) -> None:
+        self.w = world
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.w.land})"
+
+
+def operation(fn: Callable[Concatenate[F, P], object]) -> Callable[Concatenate[F, P], Outcome]:
+    """Run due time-driven changes first, then the operation; a Reject becomes a rejection."""
+
+    @functools.wraps(fn)
+    def run(self: F, /, *args: P.args, **kwargs: P.kwargs) -> Outcome:
+        self.w.tick()
+        try:
+            value = fn(self, *args, **kwargs)
+        except Reject as stop:
+            return rejected(*stop.rules, detail=stop.detail)
+        return value if isinstance(value, Outcome) else ok(value)
+
+    return run
+
+
+def require(condition: bool, *rules: str, detail: str = "") -> None:
+    """Reject with ``rules`` unless ``condition`` holds."""
+    if not condition:
+        raise Reject(*rules, detail=detail)
+
+
+__all__ = ["Flow", "operation", "require"]

@@ -1,0 +1,99 @@
+"""What one Land's help text states, as the simulation needs it: flags, limits and field checks.
+
+Every limit comes from the rule catalog; where the texts are ambiguous, the chosen reading of
+the ambiguity register fills in or overrides the parameter (the register entry must name both
+the Land and the rule). A rule a Land does not state yields ``None``: no invented value.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from model.ambiguity import Readings, default_readings, load_register
+from model.catalog import ParamValue, load_catalog
+from model.lands import LandId
+from model.validators import validate
+
+_UNITS = ("minutes", "hours", "days")
+
+
+class LandRules:
+    """The catalog and the chosen readings, seen from one Land."""
+
+    __slots__ = ("_cache", "catalog", "land", "readings")
+
+    def __init__(self, land: LandId, readings: Readings | None = None) -> None:
+        self.land = land
+        self.readings = readings if readings is not None else default_readings()
+        self.catalog = load_catalog()
+        self._cache: dict[tuple[str, str], ParamValue] = {}
+
+    def stated(self, rule_id: str) -> bool:
+        """Tell whether the Land states the rule (an unknown id raises UnknownNameError)."""
+        return self.catalog.stated(self.land, rule_id)
+
+    def stated_family_prefix(self, prefix: str) -> bool:
+        """Tell whether the Land states any rule whose id starts with ``prefix``."""
+        return any(rule.id.startswith(prefix) and rule.stated(self.land) for rule in self.catalog)
+
+    def param(self, rule_id: str, name: str) -> ParamValue:
+        """The rule's parameter for this Land; a reading that concerns both overrides it."""
+        key = (rule_id, name)
+        if key not in self._cache:
+            value: ParamValue = None
+            if self.stated(rule_id):
+                value = self.catalog.params(self.land, rule_id).get(name)
+            for entry in load_register().values():
+                if rule_id in entry.rules and self.land in entry.lands:
+                    params = self.readings.reading(entry.id).params
+                    if name in params:
+                        value = params[name]
+            self._cache[key] = value
+        return self._cache[key]
+
+    def int_param(self, rule_id: str, name: str) -> int | None:
+        """An integer parameter, or None where the Land states no value."""
+        value = self.param(rule_id, name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{rule_id}.{name} for {self.land} must be an integer, got {value!r}")
+        return value
+
+    def list_param(self, rule_id: str, name: str) -> tuple[str, ...]:
+        """A list parameter, empty where the Land states none."""
+        value = self.param(rule_id, name)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise TypeError(f"{rule_id}.{name} for {self.land} must be a list, got {value!r}")
+        return tuple(value)
+
+    def duration(self, rule_id: str) -> timedelta | None:
+        """The rule's time limit (from a ``minutes``, ``hours`` or ``days`` parameter), or None."""
+        for unit in _UNITS:
+            amount = self.int_param(rule_id, unit)
+            if amount is not None:
+                return timedelta(**{unit: amount})
+        return None
+
+    def expired(self, since: datetime, limit: timedelta | None, now: datetime) -> bool:
+        """Tell whether ``limit`` has run out at ``now``; None never runs out.
+
+        Under ``time.limit_boundary=expired-at-limit`` the limit is gone at exactly the limit;
+        under ``alive-at-limit`` it is gone just after it.
+        """
+        if limit is None:
+            return False
+        elapsed = now - since
+        if self.readings["time.limit_boundary"] == "alive-at-limit":
+            return elapsed > limit
+        return elapsed >= limit
+
+    def violations(self, field: str, value: str) -> tuple[str, ...]:
+        """The field rules the value breaks in this Land (empty when valid or not stated)."""
+        verdict = validate(self.land, field, value, self.readings)
+        return tuple(v.rule for v in verdict.violations)
+
+
+__all__ = ["LandRules"]
