@@ -125,6 +125,18 @@ def test_diff_shows_the_differences_with_quotes_when_berlin_meets_hamburg() -> N
     assert diffs["password.max_length"]["berlin"]["value"] == "max=20"
     assert diffs["password.max_length"]["hamburg"]["value"] == "max=40"
     assert diffs["password.max_length"]["berlin"]["quotes"]
+    assert (
+        diffs["session.idle_timeout"]["berlin"]["value"],
+        diffs["session.idle_timeout"]["hamburg"]["value"],
+    ) == ("minutes=25", "minutes=20")
+    assert (
+        diffs["payment.window"]["berlin"]["value"],
+        diffs["payment.window"]["hamburg"]["value"],
+    ) == ("minutes=120", "minutes=20")
+    assert (
+        diffs["org.admins.max"]["berlin"]["value"],
+        diffs["org.admins.max"]["hamburg"]["value"],
+    ) == ("max=2", "max=unlimited")
     assert "password.min_length" not in diffs
 
 

@@ -1,0 +1,149 @@
+"""Which seed sentences state a number, and whether a rule or a listed non-rule cites it.
+
+A sentence "states a number" when it holds a digit or a German number word (zwei ... zwölf,
+zwanzig, dreißig, vierzig, hundert). Product names such as "AusweisApp2", web and e-mail
+addresses, list markers ("1.") and the names of Berlin's levels and form steps
+("Sicherheitsstufe 2", "Schritt 1 von 3") do not count: they label, they do not quantify.
+
+A number is "cited" when a rule quote, an ambiguity-register source or a non-rule quote covers
+its position in the seed text; a sentence is covered when every number in it is cited.
+Uncovered sentences are missing rules or missing entries in ``model/register/non_rules.yaml``
+(things that are deliberately not rules).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from model.ambiguity import load_register
+from model.catalog import load_catalog
+from model.errors import CatalogError
+from model.lands import LANDS, SEED_FILES, LandId
+from model.sources import normalise, normalised_seed, sentences
+
+_IGNORED = re.compile(
+    r"https?://\S+"  # web addresses
+    r"|\S+@\S+"  # e-mail addresses
+    r"|[A-Za-zÄÖÜäöüß]+\d+\w*"  # product names with a digit: AusweisApp2, App2
+    r"|Sicherheitsstufe \d|Schritt \d+ von \d+"  # names of levels and form steps
+)
+_NUMBER = re.compile(
+    r"\d+|\b(?:zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig"
+    r"|vierzig|hundert)\b",
+    re.IGNORECASE,
+)
+_LIST_MARKER = re.compile(r"^\d+\.(?:\s|$)")
+
+
+class NonRule(BaseModel):
+    """Sentences with numbers that are deliberately not rules, and why."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    land: LandId
+    reason: str = Field(min_length=10)
+    quotes: tuple[str, ...] = Field(min_length=1)
+
+
+class _NonRuleFile(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    non_rules: tuple[NonRule, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NumericSentence:
+    """A seed sentence that states a number, with the numbers no quote cites."""
+
+    land: LandId
+    sentence: str
+    uncited: tuple[str, ...]
+
+
+@cache
+def load_non_rules() -> tuple[NonRule, ...]:
+    """Load ``model/register/non_rules.yaml`` (cached)."""
+    name = "model/register/non_rules.yaml"
+    text = resources.files("model").joinpath("register", "non_rules.yaml").read_text("utf-8")
+    try:
+        return _NonRuleFile.model_validate(yaml.safe_load(text)).non_rules
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise CatalogError(f"{name}: {exc}") from exc
+
+
+def cited_quotes(land: LandId) -> Iterator[str]:
+    """Every quote the model cites from the Land's seed: rules, register sources, non-rules."""
+    for rule in load_catalog():
+        if rule.stated(land):
+            yield from rule.statement(land).quotes
+    for entry in load_register().values():
+        yield from (source.quote for source in entry.sources if source.land == land)
+    for non_rule in load_non_rules():
+        if non_rule.land == land:
+            yield from non_rule.quotes
+
+
+def _occurrences(text: str, part: str) -> Iterator[int]:
+    start = text.find(part)
+    while start != -1:
+        yield start
+        start = text.find(part, start + 1)
+
+
+def _covered(text: str, quotes: Iterable[str]) -> bytearray:
+    mask = bytearray(len(text))
+    for quote in quotes:
+        quote = normalise(quote)
+        for start in _occurrences(text, quote):
+            mask[start : start + len(quote)] = b"\x01" * len(quote)
+    return mask
+
+
+def numbers_in(sentence: str) -> list[re.Match[str]]:
+    """The number tokens of a sentence, ignoring list markers, addresses and product names."""
+    blanked = _IGNORED.sub(lambda m: " " * len(m.group()), sentence)
+    marker = _LIST_MARKER.match(blanked)
+    if marker:
+        blanked = " " * marker.end() + blanked[marker.end() :]
+    return list(_NUMBER.finditer(blanked))
+
+
+def uncovered_numeric_sentences(
+    lands: Iterable[LandId] = LANDS,
+    quotes_for: Callable[[LandId], Iterable[str]] = cited_quotes,
+) -> list[NumericSentence]:
+    """Sentences stating a number that none of ``quotes_for(land)`` cites (default: the model)."""
+    out: list[NumericSentence] = []
+    for land in lands:
+        text = normalised_seed(SEED_FILES[land])
+        mask = _covered(text, quotes_for(land))
+        for sentence in dict.fromkeys(sentences(SEED_FILES[land])):
+            numbers = numbers_in(sentence)
+            if not numbers:
+                continue
+            uncited = {
+                n.group()
+                for start in _occurrences(text, sentence)
+                for n in numbers
+                if not all(mask[start + n.start() : start + n.end()])
+            }
+            if uncited:
+                out.append(NumericSentence(land, sentence, tuple(sorted(uncited))))
+    return out
+
+
+__all__ = [
+    "NonRule",
+    "NumericSentence",
+    "cited_quotes",
+    "load_non_rules",
+    "numbers_in",
+    "uncovered_numeric_sentences",
+]
