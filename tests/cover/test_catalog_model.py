@@ -24,6 +24,14 @@ def test_every_linked_ambiguity_exists_when_catalog_loads() -> None:
             assert aid in register, f"{rule.id} links unknown ambiguity {aid}"
 
 
+def test_every_rule_the_register_names_exists_and_links_back_when_loaded() -> None:
+    catalog = load_catalog()
+    for ambiguity in load_register().values():
+        for rule_id in ambiguity.rules:
+            rule = catalog.rule(rule_id)
+            assert ambiguity.id in rule.ambiguities, f"{rule_id} does not link {ambiguity.id}"
+
+
 def test_every_message_placeholder_is_a_parameter_when_rule_is_stated() -> None:
     for rule in load_catalog():
         for template in (rule.message_de or "", rule.message_en or ""):
