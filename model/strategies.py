@@ -1,0 +1,603 @@
+"""Public Hypothesis strategies: valid and invalid field values at every boundary of the model.
+
+Every limit comes from the rule catalog (``load_catalog()``, parameters resolved for the chosen
+readings by :func:`model.validators.resolve_params`); nothing Land-specific is written here.
+Generation aims at the edges the help texts name: exactly the minimum and the maximum length
+(and one past them), umlauts and ß, the allowed special characters, the house-number shapes
+``0``, ``12``, ``12a``, ``12a-c`` and ``48-50``, Unicode look-alikes of ASCII letters and
+digits. Each invalid value is built to break one rule, and each candidate mutation is first
+tried on the model: a mutation the chosen readings do not reject (say, a Cyrillic "а" in an
+organisation e-mail address under the ``umlauts-only`` reading) is not generated. The model
+itself is only a final ``filter``, which rarely rejects anything.
+
+Use them in property tests, e.g. ``@given(invalid_values("berlin", "password",
+"password.max_length"))`` draws Berlin passwords of 21 characters and more.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Final, TypeAlias
+
+from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
+
+from model.ambiguity import Readings, default_readings
+from model.catalog import ParamValue, load_catalog
+from model.checks import ASCII_SPECIAL, LOWER, UMLAUTS, UPPER
+from model.errors import NotStatedError, UnknownNameError
+from model.lands import LandId, parse_land
+from model.validators import is_valid, parse_field, resolve_params, validate
+
+__all__ = [
+    "UnbreakableRuleError",
+    "breakable_rules",
+    "field_cases",
+    "fields_for",
+    "invalid_values",
+    "valid_values",
+]
+
+# Character pools. These are alphabets, not limits: every limit is read from the catalog.
+_UPPER: Final = "".join(sorted(UPPER))  # A-Z, Ä, Ö, Ü
+_LOWER: Final = "".join(sorted(LOWER))  # a-z, ä, ö, ü, ß
+_LETTERS: Final = _UPPER + _LOWER
+_DIGITS: Final = string.digits
+_SPECIALS: Final = "".join(sorted(ASCII_SPECIAL))  # printable ASCII punctuation and §
+_WHITESPACE: Final = " \t\u00a0\u2003"  # space, tab, no-break space, em space
+# Look-alikes of ASCII: Cyrillic а е о р с, А В Е О Р; Greek Ο Α; fullwidth, superscript,
+# Arabic-Indic digits (str.isdigit() holds for the last ones, ASCII they are not).
+_LOOKALIKE_LETTERS: Final = "аеорсАВЕОРΟΑ"
+_LOOKALIKE_DIGITS: Final = "０１２３４５６７８９²٣"
+_LOOKALIKES: Final = _LOOKALIKE_LETTERS + _LOOKALIKE_DIGITS
+_NON_ASCII_LETTERS: Final = "ßéç"
+_DECOMPOSED_UMLAUT: Final = "a\u0308"  # "ä" as a + combining diaeresis: 2 code points, 1 in NFC
+_HOUSE_NUMBER_BAD: Final = "/.,+_'#½"
+_HOUSE_NUMBER_EXAMPLES: Final = ("0", "2a", "12", "12a", "12a-c", "48-50")
+_EMAIL_LOCAL: Final = string.ascii_letters + _DIGITS + "._+-"
+_EMAIL_LABEL: Final = string.ascii_lowercase + _DIGITS + "-"
+_CRITERIA: Final = (0, 1, 2)  # mixed case, digits, special characters
+_SLACK: Final = 8  # how far past a limit "too long" values reach
+
+# An invalid-value variant: a probe value showing what the variant does, and the strategy.
+# A variant is used only when the model rejects its probe with the rule in question.
+_Variant: TypeAlias = tuple[str, SearchStrategy[str]]
+_Lengths: TypeAlias = Callable[[SearchStrategy[int]], SearchStrategy[str]]
+
+
+class UnbreakableRuleError(NotStatedError):
+    """No value can break this rule for the Land under the chosen readings (or it is not stated).
+
+    A :class:`~model.errors.NotStatedError`; the message lists the rules that can be broken.
+    """
+
+    def __init__(self, rule_id: str, land: str, reason: str, valid: Sequence[str]) -> None:
+        super().__init__(rule_id, land)
+        self.valid = tuple(valid)
+        options = ", ".join(self.valid) or "none"
+        self.args = (f"rule {rule_id!r} {reason}; rules that can be broken: {options}",)
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    """The enforced rules of one field for one Land, with parameters resolved for readings."""
+
+    land: LandId
+    field: str
+    readings: Readings
+    params: Mapping[str, Mapping[str, ParamValue]]
+
+    def int_param(self, rule: str, name: str, default: int) -> int:
+        value = self.params.get(rule, {}).get(name)
+        return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+    def chars(self, rule: str) -> str:
+        value = self.params.get(rule, {}).get("chars")
+        return value if isinstance(value, str) else ""
+
+    def violated(self, value: str) -> frozenset[str]:
+        verdict = validate(self.land, self.field, value, self.readings)
+        return frozenset(v.rule for v in verdict.violations)
+
+    def rejected(self, rule: str, candidates: str, template: str) -> str:
+        """The candidate characters the model rejects with ``rule`` when put in ``template``."""
+        return "".join(c for c in candidates if rule in self.violated(template.format(c)))
+
+    def accepted(self, candidates: str, template: str) -> str:
+        """The candidate characters the model accepts when put in ``template``."""
+        return "".join(c for c in candidates if not self.violated(template.format(c)))
+
+
+def fields_for(land: LandId | str) -> tuple[str, ...]:
+    """The fields for which the Land's help text states at least one rule."""
+    land_id = parse_land(land)
+    catalog = load_catalog()
+    return tuple(f for f in catalog.fields if any(r.stated(land_id) for r in catalog.for_field(f)))
+
+
+def _parse(land: LandId | str, field: str) -> tuple[LandId, str]:
+    land_id = parse_land(land)
+    parse_field(field)
+    stated = fields_for(land_id)
+    if field not in stated:
+        raise UnknownNameError(f"field with rules stated by {land_id}", field, stated)
+    return land_id, field
+
+
+@cache
+def _spec(land: LandId, field: str, readings: Readings) -> _Spec:
+    catalog = load_catalog()
+    enforced = validate(land, field, "", readings).rules_checked
+    params = {rid: resolve_params(catalog.rule(rid), land, readings) for rid in enforced}
+    return _Spec(land, field, readings, params)
+
+
+def _ends(lo: int, hi: int) -> SearchStrategy[int]:
+    """Integers from ``lo`` to ``hi``; half of the draws are exactly one of the two ends."""
+    return st.one_of(st.sampled_from(sorted({lo, hi})), st.integers(lo, hi))
+
+
+def _near(edge: int, other: int) -> SearchStrategy[int]:
+    """Integers between ``edge`` and ``other``; half of the draws are exactly ``edge``."""
+    return st.one_of(st.just(edge), st.integers(min(edge, other), max(edge, other)))
+
+
+def _fixed_text(alphabet: str, lengths: SearchStrategy[int]) -> SearchStrategy[str]:
+    return lengths.flatmap(lambda n: st.text(alphabet=alphabet, min_size=n, max_size=n))
+
+
+@st.composite
+def _inserted(draw: st.DrawFn, base: SearchStrategy[str], chars: str) -> str:
+    value = draw(base)
+    at = draw(st.integers(0, len(value)))
+    return value[:at] + draw(st.sampled_from(chars)) + value[at:]
+
+
+def _insert_variant(base: SearchStrategy[str], chars: str, template: str) -> list[_Variant]:
+    """Insert one of ``chars`` (already known to be rejected) into values of ``base``."""
+    return [(template.format(chars[0]), _inserted(base, chars))] if chars else []
+
+
+def _length_variants(
+    text: _Lengths,
+    *,
+    lo: int | None,
+    hi: int | None,
+    floor: int = 0,
+    decomposed: bool = True,
+) -> list[_Variant]:
+    """Too short (``lo - 1`` and less) and too long (``hi + 1`` and more), plus values whose
+    length differs between code points and NFC by one combining umlaut."""
+    out: list[_Variant] = []
+    if lo is not None and lo - 1 >= floor:
+        out.append(("x" * (lo - 1), text(_near(lo - 1, floor))))
+        if decomposed and lo - 2 >= floor:  # lo code points, lo - 1 after NFC
+            out.append(("x" * (lo - 2) + _DECOMPOSED_UMLAUT, _with_unit(text(st.just(lo - 2)))))
+    if hi is not None:
+        out.append(("x" * (hi + 1), text(_near(hi + 1, hi + _SLACK))))
+        if decomposed and hi >= 1:  # hi + 1 code points, hi after NFC
+            out.append(("x" * (hi - 1) + _DECOMPOSED_UMLAUT, _with_unit(text(st.just(hi - 1)))))
+    return out
+
+
+@st.composite
+def _with_unit(draw: st.DrawFn, base: SearchStrategy[str]) -> str:
+    """Insert a decomposed umlaut as one unit, between two characters of ``base``."""
+    value = draw(base)
+    at = draw(st.integers(0, len(value)))
+    return value[:at] + _DECOMPOSED_UMLAUT + value[at:]
+
+
+# --- password -------------------------------------------------------------------------------
+
+
+def _password_specials(spec: _Spec) -> str:
+    forbidden = spec.chars("password.forbidden_chars")
+    return "".join(c for c in _SPECIALS if c not in forbidden)
+
+
+def _required_criteria(spec: _Spec) -> int:
+    return min(spec.int_param("password.character_classes", "required", 0), len(_CRITERIA))
+
+
+@st.composite
+def _password(
+    draw: st.DrawFn,
+    spec: _Spec,
+    lengths: SearchStrategy[int],
+    criteria: SearchStrategy[frozenset[int]],
+) -> str:
+    """A password of a drawn length meeting exactly the drawn criteria."""
+    length = draw(lengths)
+    chosen = draw(criteria)
+    specials = _password_specials(spec)
+    mandatory: list[str] = []
+    pool = ""
+    if 0 in chosen:
+        mandatory += [draw(st.sampled_from(_UPPER)), draw(st.sampled_from(_LOWER))]
+        pool += _LETTERS
+    if 1 in chosen:
+        mandatory.append(draw(st.sampled_from(_DIGITS)))
+        pool += _DIGITS
+    if 2 in chosen and specials:
+        mandatory.append(draw(st.sampled_from(specials)))
+        pool += specials
+    if 0 not in chosen and (not pool or draw(st.booleans())):
+        pool += draw(st.sampled_from((_LOWER, _UPPER)))  # letters of one case: no criterion
+    mandatory = mandatory[:length]
+    rest = length - len(mandatory)
+    filler = draw(st.lists(st.sampled_from(pool), min_size=rest, max_size=rest))
+    return "".join(draw(st.permutations(mandatory + filler)))
+
+
+@st.composite
+def _lookalike_password(draw: st.DrawFn, lengths: SearchStrategy[int]) -> str:
+    """ASCII lower case with look-alike capitals or digits: looks like two criteria, meets one
+    (special characters) under ``any-other`` and none under ``ascii-punctuation``."""
+    length = draw(lengths)
+    fake = draw(st.sampled_from(_LOOKALIKES))
+    rest = draw(
+        st.lists(
+            st.sampled_from(string.ascii_lowercase + _LOOKALIKES),
+            min_size=length - 1,
+            max_size=length - 1,
+        )
+    )
+    return "".join(draw(st.permutations([fake, *rest])))
+
+
+def _password_bounds(spec: _Spec) -> tuple[int, int]:
+    lo = spec.int_param("password.min_length", "min", 0)
+    return lo, spec.int_param("password.max_length", "max", lo + 4 * _SLACK)
+
+
+def _valid_password(spec: _Spec, lengths: SearchStrategy[int] | None = None) -> SearchStrategy[str]:
+    lo, hi = _password_bounds(spec)
+    enough = st.frozensets(st.sampled_from(_CRITERIA), min_size=_required_criteria(spec))
+    return _password(spec, lengths if lengths is not None else _ends(lo, hi), enough)
+
+
+def _invalid_password(spec: _Spec, rule: str) -> list[_Variant]:
+    lo, hi = _password_bounds(spec)
+
+    def text(lengths: SearchStrategy[int]) -> SearchStrategy[str]:
+        return _valid_password(spec, lengths)
+
+    roomy = _valid_password(spec, _ends(max(lo - 1, 0), max(hi - 1, 0)))
+    if rule == "password.min_length":
+        return _length_variants(text, lo=lo, hi=None)
+    if rule == "password.max_length":
+        return _length_variants(text, lo=None, hi=hi)
+    if rule == "password.no_spaces":
+        bad = spec.rejected(rule, _WHITESPACE, "Ab1{}cdef")
+        return _insert_variant(roomy, bad, "Ab1{}cdef")
+    if rule == "password.forbidden_chars":
+        return _insert_variant(roomy, spec.chars(rule), "Ab1{}cdef")
+    if rule == "password.character_classes":
+        required = _required_criteria(spec)
+        if required == 0:
+            return []
+        too_few = st.frozensets(st.sampled_from(_CRITERIA), max_size=required - 1)
+        return [
+            ("abcdefgh", _password(spec, _ends(lo, hi), too_few)),
+            ("abcdefg１", _lookalike_password(_ends(max(lo, 1), hi))),
+        ]
+    return []
+
+
+# --- e-mail addresses -----------------------------------------------------------------------
+
+
+def _address_parts(extra: str) -> tuple[SearchStrategy[str], SearchStrategy[str]]:
+    local = st.text(alphabet=_EMAIL_LOCAL + extra, min_size=1, max_size=16)
+    label = st.text(alphabet=_EMAIL_LABEL + extra, min_size=1, max_size=12)
+    domain = st.lists(label, min_size=2, max_size=3).map(".".join)
+    return local, domain
+
+
+def _email_extra(spec: _Spec) -> str:
+    """Non-ASCII letters the model accepts in this address field under the readings."""
+    return spec.accepted(UMLAUTS + _NON_ASCII_LETTERS, "a{}b@example.de")
+
+
+def _valid_email(spec: _Spec) -> SearchStrategy[str]:
+    local, domain = _address_parts(_email_extra(spec))
+    return st.builds("{}@{}".format, local, domain)
+
+
+def _invalid_email(spec: _Spec, rule: str) -> list[_Variant]:
+    kind = rule.split(".", 1)[1]
+    valid = _valid_email(spec)
+    local, domain = _address_parts("")
+    label = st.text(alphabet=_EMAIL_LABEL, min_size=1, max_size=12)
+    if kind == "valid_address":
+        return [
+            ("", st.just("")),
+            ("a.example.de", valid.map(lambda v: v.replace("@", ""))),
+            ("a@b@example.de", st.builds("{}@{}@{}".format, local, local, domain)),
+            ("a@example", st.builds("{}@{}".format, local, label)),
+            ("@example.de", domain.map("@{}".format)),
+            ("a@", local.map("{}@".format)),
+            ("a@example.de.", valid.map("{}.".format)),
+            ("a@.example.de", st.builds("{}@.{}".format, local, domain)),
+            ("a b@example.de", _inserted(local, " ").map("{}@example.de".format)),
+        ]
+    if kind == "no_spaces":
+        bad = spec.rejected(rule, _WHITESPACE, "a{}b@example.de")
+        return _insert_variant(valid, bad, "a{}b@example.de")
+    if kind == "forbidden_chars":
+        chars = spec.chars(rule)
+        wrapped = [("<a@example.de>", valid.map("<{}>".format))] if "<" in chars else []
+        return _insert_variant(valid, chars, "a{}b@example.de") + wrapped
+    if kind == "no_umlauts":
+        candidates = UMLAUTS + _NON_ASCII_LETTERS + _LOOKALIKES
+        bad = spec.rejected(rule, candidates, "a{}b@example.de")
+        return _insert_variant(valid, bad, "a{}b@example.de")
+    return []
+
+
+# --- house number ---------------------------------------------------------------------------
+
+_SHAPES: Final = ("digits", "letters", "range", "letter_range")
+_SHAPE_MIN: Final = {"digits": 1, "letters": 2, "range": 3, "letter_range": 4}
+
+
+@st.composite
+def _house_number(
+    draw: st.DrawFn, lengths: SearchStrategy[int], shapes: Sequence[str] = _SHAPES
+) -> str:
+    """A house number of a drawn length: ``12``, ``12a``, ``48-50`` or ``12a-c`` shaped."""
+    length = draw(lengths)
+    fitting = [s for s in shapes if _SHAPE_MIN[s] <= length]
+    if not fitting:
+        return draw(st.sampled_from(_DIGITS)) * length
+    shape = draw(st.sampled_from(fitting))
+
+    def number(size: int) -> str:
+        if size == 1:
+            return draw(st.sampled_from(_DIGITS))
+        head = draw(st.sampled_from(_DIGITS[1:]))
+        return head + draw(st.text(alphabet=_DIGITS, min_size=size - 1, max_size=size - 1))
+
+    def letters(size: int) -> str:
+        return draw(st.text(alphabet=_LETTERS, min_size=size, max_size=size))
+
+    if shape == "digits":
+        return number(length)
+    if shape == "letters":
+        size = draw(st.integers(1, min(2, length - 1)))
+        return number(length - size) + letters(size)
+    if shape == "range":
+        first = draw(st.integers(1, length - 2))
+        return f"{number(first)}-{number(length - 1 - first)}"
+    return f"{number(length - 3)}{letters(1)}-{letters(1)}"
+
+
+def _house_number_max(spec: _Spec) -> int:
+    return spec.int_param("house_number.max_length", "max", 2 * _SLACK)
+
+
+def _valid_house_number(spec: _Spec) -> SearchStrategy[str]:
+    hi = _house_number_max(spec)
+    examples = [e for e in _HOUSE_NUMBER_EXAMPLES if len(e) <= hi]
+    built = _house_number(_ends(1, hi))
+    return st.one_of(st.sampled_from(examples), built) if examples else built
+
+
+def _invalid_house_number(spec: _Spec, rule: str) -> list[_Variant]:
+    hi = _house_number_max(spec)
+    roomy = _house_number(_ends(1, max(hi - 1, 1)))
+    if rule == "house_number.required":
+        return [("", st.sampled_from(["", *_WHITESPACE]))]
+    if rule == "house_number.max_length":
+        return _length_variants(_house_number, lo=None, hi=hi, decomposed=False)
+    if rule == "house_number.no_spaces":
+        bad = spec.rejected(rule, _WHITESPACE, "12{}a")
+        out = _insert_variant(roomy, bad, "12{}a")
+        if hi >= 5:  # "48 - 50", "12a - c": a range written with spaces
+            spaced = _house_number(_ends(3, hi - 2), ("range", "letter_range"))
+            out.append(("48 - 50", spaced.map(lambda v: v.replace("-", " - "))))
+        return out
+    if rule == "house_number.characters":
+        bad = spec.rejected(rule, _HOUSE_NUMBER_BAD + _LOOKALIKES, "1{}2")
+        out = _insert_variant(roomy, bad, "1{}2")
+        short = _fixed_text(_DIGITS, _ends(1, max(hi - 1, 1)))
+        shorter = _fixed_text(_DIGITS, _ends(1, max(hi - 3, 1)))
+        shaped: list[_Variant] = [  # shapes the examples do not show; only some readings care
+            ("a1", st.builds("{}{}".format, st.sampled_from(_LETTERS), short)),
+            ("-1", short.map("-{}".format)),
+            ("1-", short.map("{}-".format)),
+            ("1--2", st.builds("{}--{}".format, st.sampled_from(_DIGITS), shorter)),
+        ]
+        return out + shaped
+    return []
+
+
+# --- postbox --------------------------------------------------------------------------------
+
+
+def _postbox_bounds(spec: _Spec) -> tuple[int, int]:
+    lo = spec.int_param("postbox.length", "min", 1)
+    return lo, spec.int_param("postbox.length", "max", lo + 2 * _SLACK)
+
+
+def _valid_postbox(spec: _Spec) -> SearchStrategy[str]:
+    lo, hi = _postbox_bounds(spec)
+    return st.one_of(st.just(""), _fixed_text(_DIGITS, _ends(lo, hi)))  # the field is optional
+
+
+def _invalid_postbox(spec: _Spec, rule: str) -> list[_Variant]:
+    lo, hi = _postbox_bounds(spec)
+
+    def digits(lengths: SearchStrategy[int]) -> SearchStrategy[str]:
+        return _fixed_text(_DIGITS, lengths)
+
+    if rule == "postbox.digits_only":
+        candidates = _LOOKALIKES + "aOlZ -/." + "\t"
+        bad = spec.rejected(rule, candidates, "123{}")
+        return _insert_variant(digits(_ends(max(lo - 1, 0), max(hi - 1, 0))), bad, "123{}")
+    if rule == "postbox.length":
+        return _length_variants(digits, lo=lo, hi=hi, floor=1, decomposed=False)
+    return []
+
+
+# --- organisation name and address fields ---------------------------------------------------
+
+
+def _name_alphabet(spec: _Spec, rule: str) -> str:
+    forbidden = spec.chars(rule)
+    return "".join(c for c in _LETTERS + _DIGITS + " " + _SPECIALS if c not in forbidden)
+
+
+def _org_name_bounds(spec: _Spec) -> tuple[int, int]:
+    lo = spec.int_param("org_name.length", "min", 0)
+    return lo, spec.int_param("org_name.length", "max", lo + 8 * _SLACK)
+
+
+def _org_name(spec: _Spec, lengths: SearchStrategy[int]) -> SearchStrategy[str]:
+    return _fixed_text(_name_alphabet(spec, "org_name.forbidden_chars"), lengths)
+
+
+def _valid_org_name(spec: _Spec) -> SearchStrategy[str]:
+    lo, hi = _org_name_bounds(spec)
+    return _org_name(spec, _ends(lo, hi))
+
+
+def _invalid_org_name(spec: _Spec, rule: str) -> list[_Variant]:
+    lo, hi = _org_name_bounds(spec)
+    if rule == "org_name.length":
+        return _length_variants(lambda n: _org_name(spec, n), lo=lo, hi=hi)
+    if rule == "org_name.forbidden_chars":
+        roomy = _org_name(spec, _ends(max(lo - 1, 0), max(hi - 1, 0)))
+        return _insert_variant(roomy, spec.chars(rule), "a{}b")
+    return []
+
+
+def _valid_address(spec: _Spec) -> SearchStrategy[str]:
+    forbidden = spec.chars("address.forbidden_chars")
+    anything = st.characters(codec="utf-8", exclude_characters=forbidden)
+    return st.one_of(
+        st.text(alphabet=_name_alphabet(spec, "address.forbidden_chars"), max_size=40),
+        st.text(alphabet=anything, max_size=40),
+    )
+
+
+def _invalid_address(spec: _Spec, rule: str) -> list[_Variant]:
+    if rule == "address.forbidden_chars":
+        return _insert_variant(_valid_address(spec), spec.chars(rule), "a{}b")
+    return []
+
+
+_VALID: Final[dict[str, Callable[[_Spec], SearchStrategy[str]]]] = {
+    "password": _valid_password,
+    "email": _valid_email,
+    "org_email": _valid_email,
+    "house_number": _valid_house_number,
+    "postbox": _valid_postbox,
+    "org_name": _valid_org_name,
+    "address": _valid_address,
+}
+_INVALID: Final[dict[str, Callable[[_Spec, str], list[_Variant]]]] = {
+    "password": _invalid_password,
+    "email": _invalid_email,
+    "org_email": _invalid_email,
+    "house_number": _invalid_house_number,
+    "postbox": _invalid_postbox,
+    "org_name": _invalid_org_name,
+    "address": _invalid_address,
+}
+
+
+# --- public API -----------------------------------------------------------------------------
+
+
+@cache
+def _variants(
+    land: LandId, field: str, readings: Readings, rule: str
+) -> tuple[SearchStrategy[str], ...]:
+    """The variants for ``rule`` whose probe the model rejects with that rule."""
+    spec = _spec(land, field, readings)
+    build = _INVALID.get(field)
+    if build is None:  # a field this module does not know yet: search blindly
+        return (st.text(),)
+    return tuple(s for probe, s in build(spec, rule) if rule in spec.violated(probe))
+
+
+def breakable_rules(
+    land: LandId | str, field: str, readings: Readings | None = None
+) -> tuple[str, ...]:
+    """The rule ids :func:`invalid_values` can break for the Land and field under ``readings``."""
+    land_id, field = _parse(land, field)
+    chosen = readings if readings is not None else default_readings()
+    spec = _spec(land_id, field, chosen)
+    return tuple(rule for rule in spec.params if _variants(land_id, field, chosen, rule))
+
+
+def valid_values(
+    land: LandId | str, field: str, readings: Readings | None = None
+) -> SearchStrategy[str]:
+    """Values the model accepts for ``field`` in ``land``, concentrated on the boundaries.
+
+    Raises :class:`~model.errors.UnknownNameError` (listing the valid names) for an unknown Land
+    or field, or a field for which the Land states no rule.
+    """
+    land_id, field = _parse(land, field)
+    chosen = readings if readings is not None else default_readings()
+    spec = _spec(land_id, field, chosen)
+    build = _VALID.get(field)
+    values = build(spec) if build is not None else st.text()
+    return values.filter(lambda v: is_valid(land_id, field, v, chosen))
+
+
+def invalid_values(
+    land: LandId | str, field: str, rule: str | None = None, readings: Readings | None = None
+) -> SearchStrategy[str]:
+    """Values the model rejects for ``field`` in ``land``, each breaking ``rule``.
+
+    With ``rule=None`` each value breaks one of the field's rules (any of them). Raises
+    :class:`~model.errors.UnknownNameError` for an unknown Land, field or rule of the field, and
+    :class:`UnbreakableRuleError` (a :class:`~model.errors.NotStatedError`) when the Land does
+    not state the rule or no value can break it under the readings; both list the valid rules.
+    """
+    land_id, field = _parse(land, field)
+    chosen = readings if readings is not None else default_readings()
+    spec = _spec(land_id, field, chosen)
+    breakable = breakable_rules(land_id, field, chosen)
+    if rule is None:
+        if not breakable:
+            reason = f"matches no rule that can be broken in {land_id} under {chosen!r}"
+            raise UnbreakableRuleError(f"{field}.*", land_id, reason, ())
+        return st.one_of([_breaking(spec, r) for r in breakable])
+    field_rules = [r.id for r in load_catalog().for_field(field)]
+    if rule not in field_rules:
+        raise UnknownNameError(f"rule of field {field}", rule, field_rules)
+    if not load_catalog().stated(land_id, rule):
+        raise UnbreakableRuleError(
+            rule, land_id, f"is not stated in the help text of {land_id}", breakable
+        )
+    if rule not in breakable:
+        raise UnbreakableRuleError(
+            rule, land_id, f"cannot be broken in {land_id} under {chosen!r}", breakable
+        )
+    return _breaking(spec, rule)
+
+
+def _breaking(spec: _Spec, rule: str) -> SearchStrategy[str]:
+    variants = _variants(spec.land, spec.field, spec.readings, rule)
+    return st.one_of(variants).filter(lambda v: rule in spec.violated(v))
+
+
+def field_cases(
+    land: LandId | str, field: str, readings: Readings | None = None
+) -> SearchStrategy[tuple[str, bool]]:
+    """Values mixing :func:`valid_values` and :func:`invalid_values`, each with the model's
+    verdict (``True`` when valid)."""
+    land_id, field = _parse(land, field)
+    chosen = readings if readings is not None else default_readings()
+    values = valid_values(land_id, field, chosen)
+    if breakable_rules(land_id, field, chosen):
+        values = st.one_of(values, invalid_values(land_id, field, None, chosen))
+    return values.map(lambda v: (v, is_valid(land_id, field, v, chosen)))
