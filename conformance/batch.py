@@ -7,9 +7,10 @@ processing goes on. Values are never echoed: a password must not reach a log.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any
+
+import orjson
 
 from model.ambiguity import Readings
 from model.errors import HarnessError
@@ -42,11 +43,11 @@ def run_batch(lines: Iterable[str], readings: Readings) -> Iterator[str]:
     """Yield one output line (without newline) per input line."""
     for number, raw in enumerate(lines, start=1):
         try:
-            record = json.loads(raw)
+            record = orjson.loads(raw)
             out = _verdict_line(record, readings)
-        except json.JSONDecodeError as exc:
+        except orjson.JSONDecodeError as exc:
             out = {"error": f"line {number}: not valid JSON ({exc.msg} at column {exc.colno})"}
         except (TypeError, HarnessError) as exc:
             out = {"error": f"line {number}: {exc}"}
         out["line"] = number
-        yield json.dumps(out, ensure_ascii=False)
+        yield orjson.dumps(out).decode()
