@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from model.ambiguity import load_register
-from model.sim.base import Flow, operation, require
+from model.sim.base import Flow, operation, require, require_other_land_account
 from model.sim.clock import start_of_next_day
 from model.sim.outcome import Reject
 from model.sim.state import Account, IdCard, Session, Tombstone, World
@@ -210,11 +210,7 @@ class Accounts(Flow):
             "sim.not_offered",
             detail="this Land describes no registration with another Land's account",
         )
-        require(home_land != self.w.land, "sim.invalid_input", detail="choose another Land")
-        if rules.stated("interop.citizen_accounts_only"):
-            require(not organisation, "interop.citizen_accounts_only")
-        if rules.stated("interop.consent_to_profile_transfer"):
-            require(consent, "interop.consent_to_profile_transfer")
+        require_other_land_account(self.w, home_land, organisation=organisation, consent=consent)
         block = self.w.email_block(email)
         require(not block, *block, detail="the e-mail address is not available")
         account = Account(

@@ -44,4 +44,16 @@ def require(condition: bool, *rules: str, detail: str = "") -> None:
         raise Reject(*rules, detail=detail)
 
 
-__all__ = ["Flow", "operation", "require"]
+def require_other_land_account(
+    world: World, home_land: str, *, organisation: bool, consent: bool
+) -> None:
+    """The checks every use of another Land's account shares: another Land, a citizen account
+    where the text demands one, and consent to the transfer of profile data."""
+    require(home_land != world.land, "sim.invalid_input", detail="choose another Land")
+    if world.rules.stated("interop.citizen_accounts_only"):
+        require(not organisation, "interop.citizen_accounts_only")
+    if world.rules.stated("interop.consent_to_profile_transfer"):
+        require(consent, "interop.consent_to_profile_transfer")
+
+
+__all__ = ["Flow", "operation", "require", "require_other_land_account"]

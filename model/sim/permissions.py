@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from model.sim.base import Flow, operation, require
+from model.sim.base import Flow, operation, require, require_other_land_account
 from model.sim.mailbox import Mailbox
 from model.sim.organisations import Organisations
 from model.sim.outcome import Reject
@@ -134,11 +134,7 @@ class Permissions(Flow):
             "interop.service_must_allow",
             detail="the service does not allow other Länder's accounts",
         )
-        require(home_land != self.w.land, "sim.invalid_input", detail="choose another Land")
-        if rules.stated("interop.citizen_accounts_only"):
-            require(not organisation, "interop.citizen_accounts_only")
-        if rules.stated("interop.consent_to_profile_transfer"):
-            require(consent, "interop.consent_to_profile_transfer")
+        require_other_land_account(self.w, home_land, organisation=organisation, consent=consent)
 
     # --- services of an organisation ----------------------------------------------------------
 
