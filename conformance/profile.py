@@ -1,0 +1,131 @@
+"""Portal profiles: what a portal under test declares about itself (after PICS and PIXIT).
+
+One YAML file per portal::
+
+    land: berlin
+    base_url: http://127.0.0.1:8080      # absent for the in-process target
+    capabilities:                          # PICS: features present (true) or absent (false)
+      organisations: true
+      elster: false
+      clock_control: true
+    parameters:                            # PIXIT: implementation details the suites need
+      account_namespace: qa-
+      rate_limit_per_s: 5
+    readings:                              # choices in the ambiguity register
+      password_reset.lockout_attempts: "5"
+
+A capability not listed counts as absent: tests of it are ``not-applicable``, and a timing test
+without ``clock_control`` is ``inconclusive``. Errors name the file, the line and what was
+expected, and list the valid names.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from model.ambiguity import Readings, default_readings
+from model.errors import InputError
+from model.lands import LANDS, LandId
+from model.readings_file import load_readings_file
+
+
+class Capability(StrEnum):
+    """A feature of the help texts that a portal may declare present or absent."""
+
+    ORGANISATIONS = "organisations"
+    EID = "eid"
+    ELSTER = "elster"
+    GROUPS = "groups"
+    FUNKTIONSPOSTFACH = "funktionspostfach"
+    VERTRETUNG = "vertretung"
+    INTEROP_LOGIN = "interop_login"
+    MAILBOX = "mailbox"
+    PAYMENTS = "payments"
+    CLOCK_CONTROL = "clock_control"
+    MAIL_CAPTURE = "mail_capture"
+
+
+ParameterValue = str | int | float | bool
+
+
+class PortalProfile(BaseModel):
+    """A validated portal profile; ``readings`` come from its ``readings:`` section."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    land: LandId
+    base_url: str | None = None
+    capabilities: dict[Capability, bool] = Field(default_factory=dict)
+    parameters: dict[str, ParameterValue] = Field(default_factory=dict)
+    readings: Readings = Field(default_factory=default_readings)
+
+    def has(self, capability: Capability) -> bool:
+        """Tell whether the portal declares the capability present."""
+        return self.capabilities.get(capability, False)
+
+
+def reference_profile(land: LandId) -> PortalProfile:
+    """The profile of the bundled reference portal: every capability, default readings."""
+    return PortalProfile(land=land, capabilities=dict.fromkeys(Capability, True))
+
+
+def _line_of(node: yaml.Node, loc: tuple[int | str, ...]) -> int:
+    """The 1-based line of the YAML node at a pydantic error location (or the nearest parent)."""
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            found = next((v for k, v in node.value if k.value == str(key)), None)
+            if found is None:
+                found = next((k for k, _ in node.value if k.value == str(key)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            found = node.value[key]
+        else:
+            found = None
+        if found is None:
+            break
+        node = found
+    return node.start_mark.line + 1
+
+
+def _explain(error: Any) -> str:
+    where = ".".join(str(part) for part in error["loc"])
+    message = str(error["msg"])
+    if where == "land":
+        message += f" (valid: {', '.join(LANDS)})"
+    elif where.startswith("capabilities"):
+        message += f" (valid capabilities: {', '.join(c.value for c in Capability)})"
+    return f"{where}: {message}"
+
+
+def load_profile(path: Path) -> PortalProfile:
+    """Load and validate a portal profile; raise InputError naming file, line and field."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        raise InputError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+    if not isinstance(data, dict) or root is None:
+        raise InputError(f"{path}:1: expected a mapping with at least 'land'")
+    fields = {key: value for key, value in data.items() if key != "readings"}
+    try:
+        profile = PortalProfile.model_validate(fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        line = _line_of(root, tuple(first["loc"]))
+        problems = "; ".join(_explain(error) for error in exc.errors())
+        raise InputError(f"{path}:{line}: {problems}") from exc
+    if "readings" in data:
+        profile = profile.model_copy(update={"readings": load_readings_file(path)})
+    return profile
+
+
+__all__ = ["Capability", "PortalProfile", "load_profile", "reference_profile"]
