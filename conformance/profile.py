@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from model.ambiguity import Readings, default_readings
 from model.errors import InputError
 from model.lands import LANDS, LandId
-from model.readings_file import load_readings_file
+from model.readings_file import compose_yaml_file, load_readings_file
 
 
 class Capability(StrEnum):
@@ -103,16 +103,8 @@ def _explain(error: Any) -> str:
 
 def load_profile(path: Path) -> PortalProfile:
     """Load and validate a portal profile; raise InputError naming file, line and field."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the file ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise InputError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+    root = compose_yaml_file(path)
+    data = yaml.safe_load(yaml.serialize(root)) if root is not None else None
     if not isinstance(data, dict) or root is None:
         raise InputError(f"{path}:1: expected a mapping with at least 'land'")
     fields = {key: value for key, value in data.items() if key != "readings"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from model.catalog import load_catalog
 from model.lands import SEED_FILES, LandId
@@ -68,10 +69,14 @@ class Finding:
 
     def to_json(self) -> dict[str, object]:
         """A JSON-ready dict, with the rule's help-text provenance for the Land."""
-        rule = load_catalog().rule(self.rule) if self.rule in load_catalog().ids else None
-        quotes = self.quotes or (
-            rule.lands[self.land].quotes if rule and rule.stated(self.land) else ()
-        )
+        catalog = load_catalog()
+        provenance: dict[str, Any] = {"seed": SEED_FILES[self.land], "quotes": list(self.quotes)}
+        if (
+            not self.quotes
+            and self.rule in catalog.ids
+            and catalog.rule(self.rule).stated(self.land)
+        ):
+            provenance = catalog.rule(self.rule).provenance(self.land)
         return {
             "check": self.check,
             "rule": self.rule,
@@ -82,8 +87,7 @@ class Finding:
             "example": list(self.example),
             "replay": self.replay,
             "reason": self.reason,
-            "seed": SEED_FILES[self.land],
-            "quotes": list(quotes),
+            **provenance,
         }
 
 

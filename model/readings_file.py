@@ -18,18 +18,23 @@ from model.ambiguity import Readings, load_register
 from model.errors import InputError, UnknownNameError
 
 
-def load_readings_file(path: Path) -> Readings:
-    """Return the readings chosen in ``path``; raise InputError naming file and line."""
+def compose_yaml_file(path: Path) -> yaml.Node | None:
+    """Read ``path`` as a YAML node tree (lines kept); raise InputError naming file and line."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{path}: cannot read the file ({exc.strerror})") from exc
     try:
-        root = yaml.compose(text)
+        return yaml.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         raise InputError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+
+
+def load_readings_file(path: Path) -> Readings:
+    """Return the readings chosen in ``path``; raise InputError naming file and line."""
+    root = compose_yaml_file(path)
     if root is None:
         return Readings()
     if not isinstance(root, yaml.MappingNode):
