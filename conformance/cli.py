@@ -151,6 +151,47 @@ def diff(
     Console().print(table)
 
 
+@app.command("run")
+def run_suites(
+    target: Annotated[str, typer.Option(help="Where the portal is: inprocess.")] = "inprocess",
+    land: Annotated[
+        list[str] | None, typer.Option(help="Land id, repeatable, or 'all' (default: all).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed (default: random, printed).")] = None,
+    fault: Annotated[str | None, typer.Option(help="Run a shipped seeded fault.")] = None,
+    suite: Annotated[
+        list[str] | None,
+        typer.Option(help="fields, scenarios, lifecycle, mailbox, organisations (repeatable)."),
+    ] = None,
+    profile: Annotated[Path | None, typer.Option(help="Portal profile (YAML).")] = None,
+    expected_failures: Annotated[
+        Path | None, typer.Option(help="Known deviations with reasons (YAML).")
+    ] = None,
+    hypothesis_profile: Annotated[str, typer.Option(help="ci, dev or live.")] = "ci",
+    out: Annotated[Path, typer.Option(help="Directory for the reports.")] = Path("reports/out"),
+    replay: Annotated[
+        str | None, typer.Option(help="Run one check again (the id a finding shows).")
+    ] = None,
+    scenarios: Annotated[
+        Path | None, typer.Option(help="Directory of scenario files (default: scenarios/).")
+    ] = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Run the conformance suites against a portal and write JSONL, JUnit and HTML reports."""
+    from conformance.run_command import build_config, execute
+
+    try:
+        config = build_config(
+            target=target, lands=land or [], seed=seed, fault=fault, suites=suite or [],
+            profile=profile, expected_failures=expected_failures,
+            hypothesis_profile=hypothesis_profile, out=out, replay=replay, scenarios=scenarios,
+        )  # fmt: skip
+        summary = execute(config, Console(soft_wrap=True), progress=progress)
+    except HarnessError as exc:
+        _fail(str(exc))
+    raise typer.Exit(0 if summary.ok else 1)
+
+
 @app.command()
 def demo() -> None:
     """Tour the reference model: catalog, a Länder diff, the seeds' examples, a timeout."""

@@ -25,13 +25,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from model.ambiguity import Readings, default_readings
 from model.errors import InputError
 from model.lands import LANDS, LandId
-from model.readings_file import compose_yaml_file, load_readings_file
+from model.readings_file import compose_yaml_file, line_of, load_readings_file, yaml_data
 
 
 class Capability(StrEnum):
@@ -74,23 +73,6 @@ def reference_profile(land: LandId) -> PortalProfile:
     return PortalProfile(land=land, capabilities=dict.fromkeys(Capability, True))
 
 
-def _line_of(node: yaml.Node, loc: tuple[int | str, ...]) -> int:
-    """The 1-based line of the YAML node at a pydantic error location (or the nearest parent)."""
-    for key in loc:
-        if isinstance(node, yaml.MappingNode):
-            found = next((v for k, v in node.value if k.value == str(key)), None)
-            if found is None:
-                found = next((k for k, _ in node.value if k.value == str(key)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            found = node.value[key]
-        else:
-            found = None
-        if found is None:
-            break
-        node = found
-    return node.start_mark.line + 1
-
-
 def _explain(error: Any) -> str:
     where = ".".join(str(part) for part in error["loc"])
     message = str(error["msg"])
@@ -104,7 +86,7 @@ def _explain(error: Any) -> str:
 def load_profile(path: Path) -> PortalProfile:
     """Load and validate a portal profile; raise InputError naming file, line and field."""
     root = compose_yaml_file(path)
-    data = yaml.safe_load(yaml.serialize(root)) if root is not None else None
+    data = yaml_data(root)
     if not isinstance(data, dict) or root is None:
         raise InputError(f"{path}:1: expected a mapping with at least 'land'")
     fields = {key: value for key, value in data.items() if key != "readings"}
@@ -112,7 +94,7 @@ def load_profile(path: Path) -> PortalProfile:
         profile = PortalProfile.model_validate(fields)
     except ValidationError as exc:
         first = exc.errors()[0]
-        line = _line_of(root, tuple(first["loc"]))
+        line = line_of(root, tuple(first["loc"]))
         problems = "; ".join(_explain(error) for error in exc.errors())
         raise InputError(f"{path}:{line}: {problems}") from exc
     if "readings" in data:

@@ -4,7 +4,9 @@ HarnessError                      root of everything the harness raises on purpo
 ├── UnknownNameError (ValueError)     a Land, field, rule or reading name that does not exist
 ├── CatalogError (ValueError)         a rule catalog or register file is malformed
 ├── InputError (ValueError)           user input (a batch line, a file) is malformed
-└── NotStatedError (LookupError)      a rule the Land's help text does not state was asked for
+├── NotStatedError (LookupError)      a rule the Land's help text does not state was asked for
+└── AdapterError (RuntimeError)       a portal adapter failed: the verdict is ``error``
+    └── AdapterTimeoutError (TimeoutError)  a portal call took longer than its time limit
 """
 
 from __future__ import annotations
@@ -44,3 +46,11 @@ class NotStatedError(HarnessError, LookupError):
             f"rule {rule_id!r} is not stated in the help text of {land!r}; "
             "use catalog.stated() first, or choose a reading that supplies it"
         )
+
+
+class AdapterError(HarnessError, RuntimeError):
+    """A portal adapter failed (raised, lost the connection); says nothing about the portal."""
+
+
+class AdapterTimeoutError(AdapterError, TimeoutError):
+    """A portal call took longer than the adapter's time limit."""

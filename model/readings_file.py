@@ -11,6 +11,7 @@ profile loader.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -30,6 +31,27 @@ def compose_yaml_file(path: Path) -> yaml.Node | None:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         raise InputError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+
+
+def yaml_data(root: yaml.Node | None) -> Any:
+    """The plain Python data of a composed node tree (None for an empty file)."""
+    return yaml.safe_load(yaml.serialize(root)) if root is not None else None
+
+
+def line_of(node: yaml.Node, loc: tuple[int | str, ...]) -> int:
+    """The 1-based line of the node at a data path (a pydantic error location), or its parent."""
+    for key in loc:
+        found: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            found = next((v for k, v in node.value if k.value == str(key)), None)
+            if found is None:
+                found = next((k for k, _ in node.value if k.value == str(key)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            found = node.value[key]
+        if found is None:
+            break
+        node = found
+    return node.start_mark.line + 1
 
 
 def load_readings_file(path: Path) -> Readings:

@@ -23,6 +23,7 @@ from model.sim.organisations import Organisations
 from model.sim.outbox import Outbox
 from model.sim.outcome import Outcome, ok, rejected
 from model.sim.permissions import Permissions
+from model.sim.rules import LandRules
 from model.sim.state import IdCard, ServiceOffer, World
 from model.sim.upgrades import Upgrades
 
@@ -35,10 +36,13 @@ class ReferencePortal(OrganisationAPI):
         land: LandId | str,
         clock: VirtualClock | None = None,
         readings: Readings | None = None,
+        *,
+        rules: LandRules | None = None,
     ) -> None:
+        """``rules`` replaces the catalog's view of the Land (the harness's seeded faults)."""
         self.land: LandId = parse_land(land)
         self.clock = clock if clock is not None else VirtualClock()
-        self._w = World(self.land, self.clock, readings)
+        self._w = World(self.land, self.clock, readings, rules)
         self.readings = self._w.rules.readings
         self._accounts = Accounts(self._w)
         self._upgrades = Upgrades(self._w)

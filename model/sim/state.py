@@ -202,10 +202,16 @@ class Tombstone:
 class World:
     """Everything one simulated portal knows, plus the checks all workflows share."""
 
-    def __init__(self, land: LandId, clock: VirtualClock, readings: Readings | None) -> None:
+    def __init__(
+        self,
+        land: LandId,
+        clock: VirtualClock,
+        readings: Readings | None,
+        rules: LandRules | None = None,
+    ) -> None:
         self.land = land
         self.clock = clock
-        self.rules = LandRules(land, readings)
+        self.rules = rules if rules is not None else LandRules(land, readings)
         self.outbox = Outbox()
         self.accounts: dict[str, Account] = {}
         self.sessions: dict[str, Session] = {}

@@ -1,0 +1,56 @@
+"""The adapter protocol: a small, typed seam with plain values.
+
+Every portal, whether in-process, over HTTP or in a browser, is driven through ``call`` with an
+operation name from :data:`~conformance.adapters.operations.OPERATIONS` and plain arguments,
+and answers with an :class:`~model.sim.outcome.Outcome`: accepted (with a value: an id, a
+count, a status) or rejected with the rule ids of the field errors the portal showed. Clock
+control and mail capture are capabilities: a connection without them raises
+:class:`~model.errors.AdapterError` from ``advance_clock`` / ``captured_token``, and the suites
+consult the profile before they ask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from typing import Protocol, TypeAlias
+
+from conformance.profile import PortalProfile
+from model.sim.outcome import Outcome
+from model.sim.state import IdCard
+
+Value: TypeAlias = str | int | bool | date | IdCard | Sequence[str] | Mapping[str, str] | None
+
+
+class Connection(Protocol):
+    """One fresh portal under test (its own accounts, clock and mailbox)."""
+
+    def call(self, operation: str, arguments: Mapping[str, Value]) -> Outcome:
+        """Perform one operation and report what the portal showed."""
+        ...
+
+    def advance_clock(self, delta: timedelta) -> None:
+        """Move the portal's clock forward (capability ``clock_control``)."""
+        ...
+
+    def captured_token(self, address: str, kind: str) -> str | None:
+        """The link token of the newest e-mail of ``kind`` to ``address`` (``mail_capture``)."""
+        ...
+
+    def close(self) -> None:
+        """Release the portal and clean up test accounts."""
+        ...
+
+
+class Adapter(Protocol):
+    """A way to reach one portal implementation, described by its profile."""
+
+    name: str
+    profile: PortalProfile
+
+    def connect(self) -> Connection:
+        """Open a connection to a fresh portal state."""
+        ...
+
+
+__all__ = ["Adapter", "Connection", "Value"]

@@ -1,0 +1,173 @@
+"""Seeded faults: the reference portal with one deliberate deviation from a help text.
+
+Faults are data (``faults.yaml``): each names the Land, the rule it breaks, and how:
+
+* ``set``: the portal uses other parameters for the rule (Berlin times out after 20 minutes);
+* ``ignore``: the portal does not enforce the rule at all (the last administrator is deletable);
+* ``behaviour``: a named wrong implementation of a field check (umlauts not counted as letters).
+
+They measure the suites: every shipped fault must be found, by a finding on its rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from model.ambiguity import Readings
+from model.catalog import ParamValue, load_catalog
+from model.checks import FIELD_CHECKS, UMLAUTS
+from model.errors import InputError, UnknownNameError
+from model.lands import LandId
+from model.readings_file import compose_yaml_file, line_of, yaml_data
+from model.sim.rules import LandRules
+from model.validators import resolve_params
+
+FAULTS_FILE: Final = Path(__file__).with_name("faults.yaml")
+
+# A wrong check: (value, the rule's parameters, readings) -> passes.
+WrongCheck = Callable[[str, Mapping[str, ParamValue], Readings], bool]
+
+
+def _umlauts_not_letters(value: str, params: Mapping[str, ParamValue], readings: Readings) -> bool:
+    """Character classes counted as if umlauts and ß were no letters at all."""
+    stripped = "".join(ch for ch in value if ch not in UMLAUTS + "ß")
+    return FIELD_CHECKS["password.character_classes"](stripped, dict(params), readings)
+
+
+def _length_in_bytes(value: str, params: Mapping[str, ParamValue], readings: Readings) -> bool:
+    """The maximum length counted in UTF-8 bytes: an umlaut counts twice."""
+    maximum = params["max"]
+    return isinstance(maximum, int) and len(value.encode()) <= maximum
+
+
+def _spaces_ignored(value: str, params: Mapping[str, ParamValue], readings: Readings) -> bool:
+    """Spaces never count as a violation."""
+    del value, params, readings
+    return True
+
+
+def _domain_dot_optional(value: str, params: Mapping[str, ParamValue], readings: Readings) -> bool:
+    """An address without a dot in the domain (``anna@localhost``) passes."""
+    local, at, domain = value.partition("@")
+    return bool(local and at and domain and " " not in value and "@" not in domain)
+
+
+BEHAVIOURS: Final[dict[str, WrongCheck]] = {
+    "umlauts_not_letters": _umlauts_not_letters,
+    "length_in_bytes": _length_in_bytes,
+    "spaces_ignored": _spaces_ignored,
+    "domain_dot_optional": _domain_dot_optional,
+}
+
+
+class Fault(BaseModel):
+    """One deliberate deviation of the reference portal."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    land: LandId
+    rule: str
+    description: str
+    set: dict[str, ParamValue] = Field(default_factory=dict)
+    ignore: bool = False
+    behaviour: str | None = None
+
+
+class _FaultyRules(LandRules):
+    """A Land's rules with one fault applied: other parameters, an ignored rule or a wrong check."""
+
+    __slots__ = ("_field_rule", "fault")
+
+    def __init__(self, fault: Fault, readings: Readings | None) -> None:
+        super().__init__(fault.land, readings)
+        self.fault = fault
+        rule = load_catalog().rule(fault.rule)
+        self._field_rule = rule.id in FIELD_CHECKS
+
+    def stated(self, rule_id: str) -> bool:
+        if rule_id == self.fault.rule and self.fault.ignore:
+            return False
+        return super().stated(rule_id)
+
+    def param(self, rule_id: str, name: str) -> ParamValue:
+        if rule_id == self.fault.rule and name in self.fault.set:
+            return self.fault.set[name]
+        return super().param(rule_id, name)
+
+    def violations(self, field: str, value: str) -> tuple[str, ...]:
+        broken = super().violations(field, value)
+        fault = self.fault
+        if not self._field_rule or load_catalog().rule(fault.rule).field != field:
+            return broken
+        others = tuple(rule for rule in broken if rule != fault.rule)
+        if fault.ignore:
+            return others
+        rule = load_catalog().rule(fault.rule)
+        params = {**resolve_params(rule, self.land, self.readings), **fault.set}
+        check = BEHAVIOURS[fault.behaviour] if fault.behaviour else FIELD_CHECKS[fault.rule]
+        passes = check(value, params, self.readings)
+        return others if passes else (*others, fault.rule)
+
+
+def faulty_rules(fault: Fault, readings: Readings | None = None) -> LandRules:
+    """The rules a portal with ``fault`` applies."""
+    return _FaultyRules(fault, readings)
+
+
+def _validate(fault: Fault, where: str) -> None:
+    catalog = load_catalog()
+    if fault.rule not in catalog.ids:
+        raise InputError(f"{where}: {UnknownNameError('rule', fault.rule, catalog.ids)}")
+    if not catalog.stated(fault.land, fault.rule):
+        raise InputError(f"{where}: {fault.land} does not state {fault.rule}; nothing to break")
+    if fault.behaviour is not None and fault.behaviour not in BEHAVIOURS:
+        problem = UnknownNameError("behaviour", fault.behaviour, BEHAVIOURS)
+        raise InputError(f"{where}: {problem}")
+    if [bool(fault.set), fault.ignore, fault.behaviour is not None].count(True) != 1:
+        raise InputError(f"{where}: give exactly one of 'set', 'ignore: true' or 'behaviour'")
+
+
+def load_faults(path: Path = FAULTS_FILE) -> dict[str, Fault]:
+    """Load and validate a faults file; errors name the file, the line and the field."""
+    root = compose_yaml_file(path)
+    data = yaml_data(root)
+    if not isinstance(data, list) or root is None:
+        raise InputError(f"{path}:1: expected a list of faults")
+    faults: dict[str, Fault] = {}
+    for index, entry in enumerate(data):
+        try:
+            fault = Fault.model_validate(entry)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            line = line_of(root, (index, *first["loc"]))
+            where = ".".join(str(part) for part in first["loc"])
+            raise InputError(f"{path}:{line}: {where}: {first['msg']}") from exc
+        line = line_of(root, (index,))
+        _validate(fault, f"{path}:{line}")
+        if fault.name in faults:
+            raise InputError(f"{path}:{line}: duplicate fault name {fault.name!r}")
+        faults[fault.name] = fault
+    return faults
+
+
+@cache
+def shipped_faults() -> dict[str, Fault]:
+    """The faults shipped with the harness."""
+    return load_faults()
+
+
+def parse_fault(name: str) -> Fault:
+    """The shipped fault of that name, or an error listing the valid names."""
+    faults = shipped_faults()
+    if name not in faults:
+        raise UnknownNameError("fault", name, sorted(faults))
+    return faults[name]
+
+
+__all__ = ["BEHAVIOURS", "Fault", "faulty_rules", "load_faults", "parse_fault", "shipped_faults"]

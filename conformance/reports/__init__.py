@@ -1,0 +1,60 @@
+"""Reporters for a conformance run: the results stream, JUnit XML, an HTML page, a DataFrame.
+
+A run writes one output directory (not committed)::
+
+    OUT/
+    ├── results.jsonl   the run as JSON lines, flushed per line: header, results, summary
+    ├── junit.xml       for CI: one <testsuite> per (Land, suite), one <testcase> per result
+    └── report.html     for people: one self-contained page with every finding in full
+
+``results.jsonl`` is the source of truth; the other two are rendered from its records (also
+from a killed run's, which lacks the summary line) and written atomically. ``load_results``
+turns it into a pandas DataFrame for notebooks; it is imported on first use, so that writing
+reports (and the CLI) does not pay for importing pandas.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from conformance.reports.html import render_html, write_html
+from conformance.reports.junit import build_junit, write_junit
+from conformance.reports.stream import (
+    HTML_FILE,
+    JUNIT_FILE,
+    RESULTS_FILE,
+    ResultStream,
+    RunRecords,
+    read_records,
+    split_records,
+    write_atomically,
+)
+
+if TYPE_CHECKING:
+    from conformance.reports.frame import load_results
+
+
+def __getattr__(name: str) -> object:
+    """Import ``load_results`` (and with it pandas) only when it is asked for."""
+    if name == "load_results":
+        from conformance.reports.frame import load_results
+
+        return load_results
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "HTML_FILE",
+    "JUNIT_FILE",
+    "RESULTS_FILE",
+    "ResultStream",
+    "RunRecords",
+    "build_junit",
+    "load_results",
+    "read_records",
+    "render_html",
+    "split_records",
+    "write_atomically",
+    "write_html",
+    "write_junit",
+]

@@ -1,0 +1,162 @@
+"""JUnit XML for CI systems: one ``<testsuite>`` per (Land, suite), one ``<testcase>`` per result.
+
+Verdicts map onto JUnit as follows::
+
+    pass                          passed testcase
+    fail                          <failure>  with expected, observed, example, replay, quotes
+    fail + expected failure       <skipped message="expected failure: REASON">
+    pass + expected failure       <failure>  the deviation is gone: update the expected failures
+    error                         <error>    the harness or connection failed, not the portal
+    inconclusive, not-applicable  <skipped message=REASON>
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from conformance.reports.stream import split_records, write_atomically
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# Characters XML 1.0 cannot carry at all; ElementTree would write them and break the file.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(value: object) -> str:
+    """The value as text XML can hold; forbidden characters become visible escapes."""
+    text = "" if value is None else str(value)
+    return _NOT_XML.sub(lambda match: ascii(match.group())[1:-1], text)
+
+
+def _text(record: Mapping[str, Any], key: str) -> str:
+    value = record.get(key)
+    return "" if value is None else str(value)
+
+
+def _lines(record: Mapping[str, Any], key: str) -> list[str]:
+    value = record.get(key) or []
+    return [str(item) for item in value] if isinstance(value, list | tuple) else [str(value)]
+
+
+def _duration(record: Mapping[str, Any]) -> float:
+    value = record.get("duration_s")
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _details(result: Mapping[str, Any]) -> str:
+    """The body of a failure or error: everything a person needs to reproduce the verdict."""
+    parts = [
+        f"rule: {_text(result, 'rule')} (Land {_text(result, 'land')})",
+        f"expected: {_text(result, 'expected')}",
+        f"observed: {_text(result, 'observed')}",
+    ]
+    if reason := _text(result, "reason"):
+        parts.append(f"reason: {reason}")
+    if example := _lines(result, "example"):
+        parts.append("example:\n" + "\n".join(f"  {line}" for line in example))
+    if replay := _text(result, "replay"):
+        parts.append(f"replay: {replay}")
+    if quotes := _lines(result, "quotes"):
+        source = _text(result, "seed_file") or "help text"
+        parts.append(f"quotes ({source}):\n" + "\n".join(f"  > {quote}" for quote in quotes))
+    return "\n".join(parts) + "\n"
+
+
+def _summary_line(result: Mapping[str, Any]) -> str:
+    return _text(result, "reason") or (
+        f"expected {_text(result, 'expected')}; observed {_text(result, 'observed')}"
+    )
+
+
+def _outcome(case: ET.Element, result: Mapping[str, Any]) -> str:
+    """Add the verdict's child element to the testcase; return the counter it adds to."""
+    verdict = result.get("verdict")
+    expected_failure = result.get("expected_failure")
+    if expected_failure is not None and verdict == "fail":
+        ET.SubElement(case, "skipped", message=_xml(f"expected failure: {expected_failure}"))
+        return "skipped"
+    if expected_failure is not None and verdict == "pass":
+        failure = ET.SubElement(
+            case,
+            "failure",
+            message=_xml(f"passed, but listed as expected failure: {expected_failure}"),
+            type="unexpected-pass",
+        )
+        failure.text = _xml(
+            "The deviation is gone: remove this entry from the expected-failures file.\n"
+        )
+        return "failures"
+    if verdict == "fail":
+        failure = ET.SubElement(case, "failure", message=_xml(_summary_line(result)), type="fail")
+        failure.text = _xml(_details(result))
+        return "failures"
+    if verdict == "error":
+        message = _text(result, "reason") or _text(result, "observed") or "harness error"
+        error = ET.SubElement(case, "error", message=_xml(message), type="error")
+        error.text = _xml(_details(result))
+        return "errors"
+    if verdict in ("inconclusive", "not-applicable"):
+        ET.SubElement(case, "skipped", message=_xml(_text(result, "reason") or str(verdict)))
+        return "skipped"
+    return "passed"
+
+
+def _set_counts(element: ET.Element, counts: Mapping[str, int], seconds: float) -> None:
+    element.set("tests", str(sum(counts.values())))
+    for key in ("failures", "errors", "skipped"):
+        element.set(key, str(counts.get(key, 0)))
+    element.set("time", f"{seconds:.3f}")
+
+
+def build_junit(records: Sequence[Mapping[str, Any]]) -> ET.Element:
+    """The ``<testsuites>`` element for a run's records."""
+    run = split_records(records)
+    header = run.header or {}
+    root = ET.Element("testsuites", name=_xml(f"conformance {_text(header, 'run_id')}".strip()))
+    groups: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    for result in run.results:
+        groups.setdefault((_text(result, "land"), _text(result, "suite")), []).append(result)
+    totals: dict[str, int] = {}
+    total_time = 0.0
+    for (land, suite), results in groups.items():
+        element = ET.SubElement(root, "testsuite", name=_xml(f"{land}.{suite}"))
+        if started := _text(header, "started"):
+            element.set("timestamp", _xml(started))
+        properties = ET.SubElement(element, "properties")
+        for key in ("run_id", "target", "seed", "fault", "hypothesis_profile"):
+            ET.SubElement(properties, "property", name=key, value=_xml(header.get(key)))
+        ET.SubElement(properties, "property", name="land", value=_xml(land))
+        counts: dict[str, int] = {}
+        seconds = 0.0
+        for result in results:
+            case = ET.SubElement(
+                element,
+                "testcase",
+                classname=_xml(f"{land}.{suite}"),
+                name=_xml(f"{_text(result, 'check')} [{_text(result, 'rule')}]"),
+                time=f"{_duration(result):.3f}",
+            )
+            kind = _outcome(case, result)
+            counts[kind] = counts.get(kind, 0) + 1
+            seconds += _duration(result)
+        _set_counts(element, counts, seconds)
+        for kind, count in counts.items():
+            totals[kind] = totals.get(kind, 0) + count
+        total_time += seconds
+    _set_counts(root, totals, total_time)
+    return root
+
+
+def write_junit(records: Sequence[Mapping[str, Any]], path: Path) -> None:
+    """Write the run's records as JUnit XML to ``path``, atomically."""
+    root = build_junit(records)
+    ET.indent(root)
+    data = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    write_atomically(path, data)
+
+
+__all__ = ["build_junit", "write_junit"]

@@ -1,0 +1,122 @@
+"""The property-based field suite: values around every boundary, through the portal's own forms.
+
+For every field rule the Land states, hypothesis draws values the model accepts and values that
+break the rule (:mod:`model.strategies`), submits each through the form that carries the field
+(registration, profile, organisation data) on a fresh portal and a fresh model, compares
+accept / reject, and shrinks a disagreement to a minimal value. Password values are secrets:
+findings describe them (length, character classes), and the replay reproduces them from the seed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final
+
+from hypothesis import example, given, seed
+from hypothesis import strategies as st
+
+from conformance.adapters.operations import NEEDS
+from conformance.lockstep import Unobservable
+from conformance.profile import Capability
+from conformance.steps import Secret, Step, Verbatim
+from conformance.suites.base import Check, CheckContext, CheckResult, Pairs, guarded
+from conformance.verdicts import Verdict
+from model.lands import LandId
+from model.sim.scenarios import ADULT, PHONE, QUESTION
+from model.strategies import breakable_rules, fields_for, invalid_values, valid_values
+
+SERVICE: Final = "svc-fields"
+_CITIZEN: Final = {
+    "first_name": "Anna", "last_name": "Muster", "salutation": "Frau",
+    "security_question": QUESTION, "security_answer": "$answer",
+}  # fmt: skip
+
+
+def _citizen(email: object, password: object, **extra: object) -> Step:
+    args = {"email": email, "password": password, **_CITIZEN, **extra}
+    return Step(do="register_citizen", args=args)
+
+
+def _organisation(org_name: object, admin_email: object, **org_data: object) -> Step:
+    args: dict[str, Any] = {
+        "org_name": org_name, "admin_email": admin_email, "admin_password": "$password",
+        "admin_first_name": "Erika", "admin_last_name": "Muster",
+        "admin_birth_date": ADULT.isoformat(), "services": [SERVICE], "admin_phone": PHONE,
+    }  # fmt: skip
+    if org_data:
+        args["org_data"] = org_data
+    return Step(do="register_organisation", args=args)
+
+
+# Edge values every run submits first: the example password with umlauts and ß in the place
+# of ASCII letters ("Aa12Bb34" is the help texts' own example).
+EDGE_EXAMPLES: Final[dict[str, tuple[str, ...]]] = {
+    "password": ("Äa12Öb34", "Aä12Bß34", "Üü12Ää34"),
+    "house_number": ("12a", "12 a"),
+    "email": ("anna@localhost", "änna@beispiel.de"),
+}
+
+# The form that carries each field: (value, a unique e-mail address) -> the submitting step.
+FORMS: Final[dict[str, Callable[[str, str], Step]]] = {
+    "password": lambda value, email: _citizen(email, Secret(value)),
+    "email": lambda value, email: _citizen(Verbatim(value), "$password"),
+    "house_number": lambda value, email: _citizen(
+        email, "$password", profile={"house_number": Verbatim(value)}
+    ),
+    "address": lambda value, email: _citizen(
+        email, "$password", profile={"street": Verbatim(value)}
+    ),
+    "org_email": lambda value, email: _organisation("Muster GmbH", Verbatim(value)),
+    "org_name": lambda value, email: _organisation(Verbatim(value), email),
+    "postbox": lambda value, email: _organisation("Muster GmbH", email, postbox=Verbatim(value)),
+}
+
+
+def _field_check(land: LandId, field: str, rule: str | None) -> Check:
+    name = f"{field}/{rule}" if rule else f"{field}/valid"
+    covered = (rule,) if rule else ()
+
+    def run(ctx: CheckContext) -> CheckResult:
+        readings = ctx.profile.readings
+        values = valid_values(land, field, readings)
+        if rule is not None:
+            values = st.one_of(values, invalid_values(land, field, rule, readings))
+        form = FORMS[field]
+
+        def body(pairs: Pairs) -> None:
+            needed = NEEDS.get(form("x", "x@example.org").do)
+            if needed is not None and not ctx.profile.has(Capability(needed)):
+                raise Unobservable(
+                    Verdict.NOT_APPLICABLE, f"the profile declares {needed!r} absent"
+                )
+            serial = iter(range(1_000_000))
+
+            def submit(value: str) -> None:
+                pair = pairs()
+                pair.run(Step(do="offer_service", args={"service_id": SERVICE}))
+                step = form(value, f"feld{next(serial)}@example.org")
+                pair.run(step.model_copy(update={"rule": rule}))
+
+            for edge in EDGE_EXAMPLES.get(field, ()):
+                submit = example(edge)(submit)
+            ctx.settings(seed(ctx.seed)(given(values)(submit)))()
+
+        return guarded(ctx, body, covered)
+
+    return Check("fields", name, covered, run)
+
+
+def field_checks(land: LandId, readings: Any = None) -> list[Check]:
+    """One check per field (valid values only) and per breakable rule of each field."""
+    checks: list[Check] = []
+    for field in fields_for(land):
+        if field not in FORMS:
+            continue
+        checks.append(_field_check(land, field, None))
+        checks.extend(
+            _field_check(land, field, rule) for rule in breakable_rules(land, field, readings)
+        )
+    return checks
+
+
+__all__ = ["FORMS", "field_checks"]

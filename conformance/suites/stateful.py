@@ -1,0 +1,300 @@
+"""The stateful suites: hypothesis state machines that run portal and model in lock-step.
+
+One machine per workflow (account lifecycle, mailbox, organisation administration). Every rule
+of a machine emits :class:`~conformance.steps.Step` objects through a lock-step pair, so the
+portal and the model are compared after every step, and a failure's example is the minimal
+step log, a script anyone can read and replay. Clock jumps land one second before and one
+second after each time limit the Land states.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar, Final
+
+from hypothesis import seed
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from conformance.lockstep import Lockstep
+from conformance.steps import Step
+from conformance.suites.base import Check, CheckContext, CheckResult, Pairs, guarded
+from model.catalog import load_catalog
+from model.lands import LandId
+from model.sim.scenarios import ADULT, PHONE, QUESTION
+
+MINOR: Final = date(2010, 6, 1)  # under 18 on the simulation's start date (2024-03-04)
+_OFFSETS: Final = (-1, 1)
+_CITIZEN: Final = {
+    "first_name": "Anna", "last_name": "Muster", "salutation": "Frau",
+    "security_question": QUESTION, "security_answer": "$answer",
+}  # fmt: skip
+
+
+class LockstepMachine(RuleBasedStateMachine):
+    """A state machine whose steps run on a fresh lock-step pair."""
+
+    pairs: ClassVar[Pairs]
+    time_rules: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pair: Lockstep = self.pairs()
+        self.saved: set[str] = set()
+        self.serial = 0
+
+    def do(self, op: str, rule_id: str | None = None, save: str | None = None, **args: Any) -> None:
+        """Run one step in lock-step (a disagreement raises StepFailure)."""
+        self.pair.run(Step(do=op, args=args, rule=rule_id, save=save))
+        if save:
+            self.saved.add(save)
+
+    def fresh(self, prefix: str) -> str:
+        """A new variable name."""
+        self.serial += 1
+        return f"{prefix}{self.serial}"
+
+    @precondition(lambda self: bool(self.time_rules))
+    @rule(data=st.data())
+    def jump_to_a_limit(self, data: st.DataObject) -> None:
+        """Move the clock to one second before or after a time limit the Land states."""
+        limit = data.draw(st.sampled_from(self.time_rules), label="limit")
+        offset = data.draw(st.sampled_from(_OFFSETS), label="offset")
+        self.do("advance", limit, limit_of=limit, offset_seconds=offset)
+
+    @rule(minutes=st.sampled_from((1, 5, 60)))
+    def wait(self, minutes: int) -> None:
+        """Let a little time pass."""
+        self.do("advance", minutes=minutes)
+
+
+class LifecycleMachine(LockstepMachine):
+    """Citizen accounts: register, activate, log in and out, idle, delete."""
+
+    EMAILS: Final = ("eins@example.org", "zwei@example.org")
+
+    @rule(i=st.integers(0, 1), consent=st.booleans())
+    def register(self, i: int, consent: bool) -> None:
+        """Register with or without the consent declaration."""
+        self.do(
+            "register_citizen", "registration.consent_required",
+            email=self.EMAILS[i], password="$password", consent=consent, **_CITIZEN,
+        )  # fmt: skip
+
+    @rule(i=st.integers(0, 1))
+    def activate(self, i: int) -> None:
+        """Follow the newest activation link."""
+        token = f"token{i}"
+        self.do("mail_token", save=token, to=self.EMAILS[i], kind="activation")
+        self.do("activate", "registration.activation_link_lifetime", token=f"${token}")
+
+    @rule(i=st.integers(0, 1))
+    def login(self, i: int) -> None:
+        """Log in with e-mail address and password."""
+        self.do(
+            "login", "login.email_is_username", f"s{i}",
+            email=self.EMAILS[i], password="$password",
+        )  # fmt: skip
+
+    @precondition(lambda self: bool({"s0", "s1"} & self.saved))
+    @rule(data=st.data())
+    def act(self, data: st.DataObject) -> None:
+        """Use, leave or delete a logged-in account."""
+        session = data.draw(st.sampled_from(sorted({"s0", "s1"} & self.saved)), label="session")
+        op = data.draw(st.sampled_from(("ping", "logout", "delete_account")), label="op")
+        rule_id = "account.deletion" if op == "delete_account" else "session.idle_timeout"
+        self.do(op, rule_id, session=f"${session}")
+
+    @rule(i=st.integers(0, 1))
+    def check_address(self, i: int) -> None:
+        """Ask whether a new registration may use the address."""
+        self.do("email_available", "account.email_reuse_delay", email=self.EMAILS[i])
+
+
+class MailboxMachine(LockstepMachine):
+    """A citizen's mailbox: answers arrive, are read, trashed, restored and purged."""
+
+    EMAIL: Final = "post@example.org"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.vorgaenge: list[str] = []
+        self.messages: list[str] = []
+        self.do(
+            "register_citizen", "registration.activation_completes", "acc",
+            email=self.EMAIL, password="$password", **_CITIZEN,
+        )  # fmt: skip
+        self.do("mail_token", save="token", to=self.EMAIL, kind="activation")
+        self.do("activate", "registration.activation_completes", token="$token")
+        self.login()
+
+    @rule()
+    def login(self) -> None:
+        """Log in (again)."""
+        self.do("login", "login.email_is_username", "s", email=self.EMAIL, password="$password")
+
+    @rule()
+    def open_vorgang(self) -> None:
+        """Authority: open a Vorgang in the citizen's mailbox with a first answer."""
+        name = self.fresh("v")
+        self.do("start_vorgang", save=name, mailbox_id="$acc", title="Antrag")
+        self.vorgaenge.append(name)
+        message = self.fresh("m")
+        self.do("deliver_message", save=message, vorgang_id=f"${name}", subject="Eingang")
+        self.messages.append(message)
+
+    @precondition(lambda self: bool(self.vorgaenge))
+    @rule(data=st.data())
+    def answer(self, data: st.DataObject) -> None:
+        """Authority: send an answer in a Vorgang."""
+        vorgang = data.draw(st.sampled_from(self.vorgaenge), label="vorgang")
+        name = self.fresh("m")
+        self.do("deliver_message", save=name, vorgang_id=f"${vorgang}", subject="Bescheid")
+        self.messages.append(name)
+
+    @precondition(lambda self: bool(self.messages))
+    @rule(data=st.data())
+    def read(self, data: st.DataObject) -> None:
+        """Open a message."""
+        message = data.draw(st.sampled_from(self.messages), label="message")
+        self.do("read_message", "mailbox.unread_count", session="$s", message_id=f"${message}")
+
+    @precondition(lambda self: bool(self.vorgaenge))
+    @rule(data=st.data())
+    def move(self, data: st.DataObject) -> None:
+        """Move a Vorgang to the trash or back."""
+        vorgang = data.draw(st.sampled_from(self.vorgaenge), label="vorgang")
+        op = data.draw(st.sampled_from(("trash_vorgang", "restore_vorgang")), label="op")
+        rule_id = (
+            "mailbox.trash_blocked_by_unread" if op == "trash_vorgang"
+            else "mailbox.restore_from_trash"
+        )  # fmt: skip
+        self.do(op, rule_id, session="$s", vorgang_id=f"${vorgang}")
+
+    @precondition(lambda self: bool(self.vorgaenge))
+    @rule(data=st.data())
+    def look(self, data: st.DataObject) -> None:
+        """Compare what the mailbox shows: existence, unread count, the trash."""
+        vorgang = data.draw(st.sampled_from(self.vorgaenge), label="vorgang")
+        self.do("vorgang_exists", "mailbox.trash_retention", vorgang_id=f"${vorgang}")
+        self.do("unread_count", "mailbox.unread_count", session="$s")
+        self.do("list_vorgaenge", "mailbox.restore_from_trash", session="$s", folder="trash")
+
+
+class OrganisationMachine(LockstepMachine):
+    """Organisation administration: administrators, users, services and their limits."""
+
+    ADMIN: Final = "admin@example.org"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.members: list[str] = ["a0"]
+        self.do("offer_service", service_id="svc-a")
+        self.do(
+            "register_organisation", "org.admins.adults_only", "org",
+            org_name="Muster GmbH", admin_email=self.ADMIN, admin_password="$password",
+            admin_first_name="Erika", admin_last_name="Muster",
+            admin_birth_date=ADULT.isoformat(), services=["svc-a"], admin_phone=PHONE,
+        )  # fmt: skip
+        self.do("mail_token", save="token", to=self.ADMIN, kind="activation")
+        self.do("activate", "registration.activation_completes", token="$token")
+        self.login()
+        self.do("account_id_of", save="a0", email=self.ADMIN)
+
+    @rule()
+    def login(self) -> None:
+        """Log in (again) as the first administrator."""
+        self.do("login", "login.email_is_username", "s", email=self.ADMIN, password="$password")
+
+    @rule(admin=st.booleans(), adult=st.booleans())
+    def add_member(self, admin: bool, adult: bool) -> None:
+        """Add a user or an administrator, of age or not."""
+        name = self.fresh("u")
+        birth = (ADULT if adult else MINOR).isoformat()
+        rule_id = "org.admins.max" if admin else "org.users.activation_link"
+        self.do(
+            "add_org_user", rule_id, name, session="$s", email=f"{name}@example.org",
+            first_name="Max", last_name="Mitarbeiter", admin=admin, phone=PHONE,
+            birth_date=birth, password="$password",
+        )  # fmt: skip
+        self.members.append(name)
+
+    @rule(data=st.data())
+    def delete_member(self, data: st.DataObject) -> None:
+        """Delete a member, possibly the last administrator."""
+        member = data.draw(st.sampled_from(self.members), label="member")
+        self.do(
+            "delete_org_user", "org.admins.last_admin_undeletable",
+            session="$s", user_id=f"${member}",
+        )  # fmt: skip
+
+    @precondition(lambda self: len(self.members) > 1)
+    @rule(data=st.data())
+    def grant(self, data: st.DataObject) -> None:
+        """Grant the service to a member and compare the member's services."""
+        member = data.draw(st.sampled_from(self.members[1:]), label="member")
+        self.do(
+            "grant_service", "org.services.assign_after_approval",
+            session="$s", user_id=f"${member}", service_id="svc-a",
+        )  # fmt: skip
+        self.do("effective_services", account_id=f"${member}")
+
+    @rule()
+    def approve(self) -> None:
+        """Authority: approve the organisation's service."""
+        self.do("approve_service", org_id="$org", service_id="svc-a")
+
+
+MACHINES: Final[dict[str, type[LockstepMachine]]] = {
+    "lifecycle": LifecycleMachine,
+    "mailbox": MailboxMachine,
+    "organisations": OrganisationMachine,
+}
+_TIME_RULES: Final[dict[str, tuple[str, ...]]] = {
+    "lifecycle": (
+        "session.idle_timeout", "registration.activation_link_lifetime",
+        "account.email_reuse_delay",
+    ),
+    "mailbox": ("session.idle_timeout", "mailbox.trash_retention", "mailbox.answer_retention"),
+    "organisations": (
+        "session.idle_timeout", "org.admin_activation_link_lifetime",
+        "org.user_activation_link_lifetime",
+    ),
+}  # fmt: skip
+_NEEDS: Final = {"mailbox": "mailbox", "organisations": "organisations"}
+
+
+def _machine_check(land: LandId, suite: str) -> Check:
+    catalog = load_catalog()
+    limits = tuple(
+        r
+        for r in _TIME_RULES[suite]
+        if catalog.stated(land, r) and any(v for v in catalog.params(land, r).values())
+    )
+
+    def run(ctx: CheckContext) -> CheckResult:
+        def body(pairs: Pairs) -> None:
+            base = MACHINES[suite]
+            attrs = {"pairs": pairs, "time_rules": limits}
+            machine = type(base.__name__, (base,), attrs)
+            run_state_machine_as_test(seed(ctx.seed)(machine), settings=ctx.settings)
+
+        return guarded(ctx, body, ())
+
+    return Check(suite, "state-machine", limits, run)
+
+
+def stateful_checks(land: LandId) -> list[Check]:
+    """One state-machine check per workflow."""
+    return [_machine_check(land, suite) for suite in MACHINES]
+
+
+__all__ = [
+    "MACHINES", "LifecycleMachine", "LockstepMachine", "MailboxMachine", "OrganisationMachine",
+    "stateful_checks",
+]  # fmt: skip
