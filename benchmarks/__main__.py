@@ -1,4 +1,4 @@
-"""Print validation throughput per field and the ``skc check --batch`` time, with targets.
+"""Print validation throughput, the ``skc check --batch`` time and the harness figures.
 
 Figures vary with the machine's load; they are printed, never asserted in a test.
 Run with ``./dev bench`` (or ``nox -s bench``).
@@ -16,6 +16,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from benchmarks import harness
 from model.lands import LandId
 from model.validators import field_names, is_valid, validate
 
@@ -86,6 +87,7 @@ def main() -> None:
     bench_fields("hamburg")
     bench_fields("berlin")
     bench_batch()
+    harness.main()
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from conformance.expected import load_expected_failures
 from conformance.faults import parse_fault
 from conformance.profile import load_profile
 from conformance.reports import HTML_FILE, JUNIT_FILE, RESULTS_FILE
-from conformance.runner import SUITES, RunConfig, RunSummary, run
+from conformance.runner import SUITES, TARGETS, RunConfig, RunSummary, run
 from conformance.suites.base import PROFILES
 from conformance.suites.scenarios import load_scenarios
 from model.errors import UnknownNameError
@@ -45,6 +45,8 @@ def build_config(
     chosen: tuple[LandId, ...] = (
         LANDS if not lands or lands == ["all"] else tuple(parse_land(n) for n in lands)
     )
+    if target not in TARGETS:
+        raise UnknownNameError("target", target, TARGETS)
     chosen_fault = parse_fault(fault) if fault else None
     if chosen_fault is not None and not lands:
         chosen = (chosen_fault.land,)

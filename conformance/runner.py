@@ -82,6 +82,7 @@ class RunSummary:
     counts: Counter[str] = field(default_factory=Counter)
     unexpected_passes: list[ExpectedFailure] = field(default_factory=list)
     certification: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    secrets_seen: set[str] = field(default_factory=set)  # kept in memory only, to check leaks
 
     @property
     def results(self) -> list[dict[str, Any]]:
@@ -131,7 +132,7 @@ def _scrub(text: str, secrets: set[str]) -> str:
     return text
 
 
-def _records(
+def result_records(
     config: RunConfig, land: LandId, check: Check, result: CheckResult, secrets: set[str]
 ) -> Iterator[dict[str, Any]]:
     catalog = load_catalog()
@@ -243,7 +244,8 @@ def run(
             began = time.monotonic()
             result = check.run(ctx)
             took = round(time.monotonic() - began, 4)
-            for record in _records(config, land, check, result, secrets | ctx.secrets_used):
+            summary.secrets_seen |= ctx.secrets_used
+            for record in result_records(config, land, check, result, secrets | ctx.secrets_used):
                 record["duration_s"] = took
                 summary.records.append(record)
                 summary.counts[record["verdict"]] += 1

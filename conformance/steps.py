@@ -9,8 +9,9 @@ Scenario files, the stateful suites and replays all speak this one language::
       expect: accepted                    # optional; the model decides when it is left out
 
 Two pseudo-operations drive the test harness rather than the portal: ``advance`` moves the
-clock (``minutes`` / ``hours`` / ``days``, or ``limit_of: RULE`` with ``offset_seconds``) and
-``mail_token`` saves the link token of the newest e-mail of a ``kind`` sent ``to`` an address.
+clock (``seconds`` / ``minutes`` / ``hours`` / ``days``, or ``limit_of: RULE`` with
+``offset_seconds``) and ``mail_token`` saves the link token of the newest e-mail of a
+``kind`` sent ``to`` an address.
 ``$name`` refers to a saved value or to one of the named secrets and test cards below (write
 ``$$`` for a literal ``$``); secrets are resolved only when a step runs and are never rendered.
 """

@@ -40,7 +40,7 @@ from model.readings_file import compose_yaml_file, line_of, yaml_data
 
 SCENARIO_DIR: Final = Path(__file__).resolve().parents[2] / "scenarios"
 _PSEUDO_ARGS: Final = {
-    "advance": {"minutes", "hours", "days", "limit_of", "offset_seconds"},
+    "advance": {"seconds", "minutes", "hours", "days", "limit_of", "offset_seconds"},
     "mail_token": {"to", "kind"},
 }
 
