@@ -24,7 +24,7 @@ from conformance.suites.scenarios import load_scenarios
 from model.errors import UnknownNameError
 from model.lands import LANDS, LandId, parse_land
 
-_ORDER = ("pass", "fail", "inconclusive", "error", "not-applicable")
+_COLUMNS = ("pass", "fail", "inconcl.", "error", "n/a", "uncovered")
 
 
 def build_config(
@@ -95,7 +95,7 @@ def execute(config: RunConfig, console: Console, *, progress: bool) -> RunSummar
 
 
 def _print_summary(summary: RunSummary, config: RunConfig, console: Console) -> None:
-    table = Table("Land", *_ORDER, "not covered", title="Results per Land (rules)")
+    table = Table("Land", *_COLUMNS, title="Rules per Land by verdict (n/a: not applicable)")
     for land in config.lands:
         cert = summary.certification.get(land, {})
         cells = [
