@@ -21,8 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from model.catalog import load_catalog
 from model.errors import InputError
-from model.lands import LANDS, LandId
-from model.readings_file import compose_yaml_file, line_of, yaml_data
+from model.lands import LandId
+from model.readings_file import compose_yaml_file, line_of, validation_error, yaml_data
 
 
 class ExpectedFailure(BaseModel):
@@ -55,11 +55,7 @@ def load_expected_failures(path: Path) -> tuple[ExpectedFailure, ...]:
         try:
             entry = ExpectedFailure.model_validate(item)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            hint = f" (valid: {', '.join(LANDS)})" if where == "land" else ""
-            line = line_of(root, (index, *first["loc"]))
-            raise InputError(f"{path}:{line}: {where}: {first['msg']}{hint}") from exc
+            raise validation_error(path, root, exc, (index,)) from exc
         if entry.rule not in load_catalog().ids:
             line = line_of(root, (index, "rule"))
             raise InputError(f"{path}:{line}: rule: unknown rule {entry.rule!r} (see `skc rules`)")

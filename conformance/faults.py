@@ -23,7 +23,7 @@ from model.catalog import ParamValue, load_catalog
 from model.checks import FIELD_CHECKS, UMLAUTS
 from model.errors import InputError, UnknownNameError
 from model.lands import LandId
-from model.readings_file import compose_yaml_file, line_of, yaml_data
+from model.readings_file import compose_yaml_file, line_of, validation_error, yaml_data
 from model.sim.rules import LandRules
 from model.validators import resolve_params
 
@@ -144,10 +144,7 @@ def load_faults(path: Path = FAULTS_FILE) -> dict[str, Fault]:
         try:
             fault = Fault.model_validate(entry)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            line = line_of(root, (index, *first["loc"]))
-            where = ".".join(str(part) for part in first["loc"])
-            raise InputError(f"{path}:{line}: {where}: {first['msg']}") from exc
+            raise validation_error(path, root, exc, (index,)) from exc
         line = line_of(root, (index,))
         _validate(fault, f"{path}:{line}")
         if fault.name in faults:

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from model.ambiguity import Readings, load_register
 from model.errors import InputError, UnknownNameError
+from model.lands import LANDS
 
 
 def compose_yaml_file(path: Path) -> yaml.Node | None:
@@ -52,6 +54,19 @@ def line_of(node: yaml.Node, loc: tuple[int | str, ...]) -> int:
             break
         node = found
     return node.start_mark.line + 1
+
+
+def validation_error(
+    path: Path, root: yaml.Node, error: ValidationError, prefix: tuple[int | str, ...] = ()
+) -> InputError:
+    """An InputError for the first problem pydantic found in the data under ``prefix``:
+    file, line, field and message (and the valid Länder when a Land name is wrong)."""
+    first = error.errors()[0]
+    loc = tuple(first["loc"])
+    where = ".".join(str(part) for part in loc)
+    hint = f" (valid: {', '.join(LANDS)})" if loc and loc[0] in ("land", "lands") else ""
+    line = line_of(root, (*prefix, *loc))
+    return InputError(f"{path}:{line}: {where}: {first['msg']}{hint}")
 
 
 def load_readings_file(path: Path) -> Readings:

@@ -36,7 +36,7 @@ from conformance.suites.base import Check, CheckContext, CheckResult, Pairs, gua
 from model.catalog import load_catalog
 from model.errors import InputError, UnknownNameError
 from model.lands import LANDS, LandId
-from model.readings_file import compose_yaml_file, line_of, yaml_data
+from model.readings_file import compose_yaml_file, line_of, validation_error, yaml_data
 
 SCENARIO_DIR: Final = Path(__file__).resolve().parents[2] / "scenarios"
 _PSEUDO_ARGS: Final = {
@@ -115,11 +115,7 @@ def load_scenario(path: Path) -> Scenario:
     try:
         scenario = Scenario.model_validate({**data, "name": path.stem})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        hint = f" (valid: {', '.join(LANDS)})" if where.startswith("lands") else ""
-        line = line_of(root, tuple(first["loc"]))
-        raise InputError(f"{path}:{line}: {where}: {first['msg']}{hint}") from exc
+        raise validation_error(path, root, exc) from exc
     saved: set[str] = set()
     for index, step in enumerate(scenario.steps):
         problem = _check_step(step, saved)
