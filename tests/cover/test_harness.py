@@ -213,3 +213,25 @@ def test_expected_failure_that_passes_is_reported_when_run() -> None:
     summary = run(config)
     assert summary.unexpected_passes == [entry]
     assert not summary.ok
+
+
+def test_interrupted_run_keeps_every_result_so_far_when_killed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conformance import runner
+    from conformance.reports import read_records
+    from conformance.suites.base import Check, CheckResult
+
+    def interrupt(ctx: CheckContext) -> CheckResult:
+        raise KeyboardInterrupt
+
+    real = runner.plan("berlin", ("scenarios",))[:2]
+    stop = Check("scenarios", "interrupt", (), interrupt)
+    monkeypatch.setattr(runner, "plan", lambda *args: [*real, stop])
+    config = RunConfig(lands=("berlin",), seed=1, suites=("scenarios",), out=tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        run(config)
+    records = read_records(tmp_path / "results.jsonl")
+    assert records[0]["type"] == "run"
+    assert {r["check"] for r in records[1:]} == {c.id for c in real}
+    assert all(r["type"] == "result" for r in records[1:])
