@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -204,7 +205,6 @@ def run(
     summary = RunSummary()
     secrets = set(secret_values())
     out = config.out
-    stream = ResultStream(out / RESULTS_FILE) if out is not None else None
     header = {
         "type": "run",
         "run_id": f"{config.target}-seed{config.seed}",
@@ -232,11 +232,15 @@ def run(
                 }
             )
             raise UnknownNameError("check", config.only_check, known)
-    try:
-        if stream is not None:
-            stream.__enter__()
-            stream.write(header)
-        summary.records.append(header)
+    with ExitStack() as stack:
+        stream = stack.enter_context(ResultStream(out / RESULTS_FILE)) if out is not None else None
+
+        def emit(record: dict[str, Any]) -> None:
+            summary.records.append(record)
+            if stream is not None:
+                stream.write(record)
+
+        emit(header)
         for index, (land, check) in enumerate(planned):
             if on_check is not None:
                 on_check(f"{land} {check.id}", index, len(planned))
@@ -247,10 +251,8 @@ def run(
             summary.secrets_seen |= ctx.secrets_used
             for record in result_records(config, land, check, result, secrets | ctx.secrets_used):
                 record["duration_s"] = took
-                summary.records.append(record)
                 summary.counts[record["verdict"]] += 1
-                if stream is not None:
-                    stream.write(record)
+                emit(record)
         results = summary.results
         summary.unexpected_passes = [
             entry for entry in config.expected
@@ -266,12 +268,7 @@ def run(
             "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "duration_s": round(time.monotonic() - clock, 3),
         }
-        summary.records.append(footer)
-        if stream is not None:
-            stream.write(footer)
-    finally:
-        if stream is not None:
-            stream.close()
+        emit(footer)
     if out is not None:
         write_junit(summary.records, out / JUNIT_FILE)
         write_html(summary.records, out / HTML_FILE)
