@@ -17,8 +17,8 @@ from functools import partial
 from pathlib import Path
 
 from benchmarks import harness
-from model.lands import LandId
-from model.validators import field_names, is_valid, validate
+from skc.model.lands import LandId
+from skc.model.validators import field_names, is_valid, validate
 
 PASSWORD_TARGET_PER_S = 100_000
 BATCH_LINES = 100_000
@@ -69,7 +69,7 @@ def bench_batch() -> None:
             for value in _corpus(rng, BATCH_LINES):
                 record = {"land": rng.choice(lands), "field": rng.choice(fields), "value": value}
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        skc = [sys.executable, "-m", "conformance.cli", "check", "--batch"]
+        skc = [sys.executable, "-m", "skc", "check", "--batch"]
         with source.open("rb") as stdin:
             start = time.perf_counter()
             proc = subprocess.run(skc, stdin=stdin, capture_output=True, check=True)

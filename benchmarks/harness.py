@@ -10,13 +10,13 @@ from __future__ import annotations
 import statistics
 import time
 
-from conformance.adapters import InProcessAdapter
-from conformance.faults import shipped_faults
-from conformance.lockstep import Lockstep
-from conformance.runner import RunConfig, run
-from conformance.suites.base import CheckContext
-from conformance.suites.stateful import stateful_checks
-from model.lands import LANDS
+from skc.conformance.adapters import InProcessAdapter
+from skc.conformance.faults import shipped_faults
+from skc.conformance.lockstep import Lockstep
+from skc.conformance.runner import RunConfig, run
+from skc.conformance.suites.base import CheckContext
+from skc.conformance.suites.stateful import stateful_checks
+from skc.model.lands import LANDS
 
 LAND_TARGET_S = 60.0
 ALL_TARGET_S = 300.0

@@ -12,9 +12,9 @@ from typing import Any
 
 import orjson
 
-from model.ambiguity import Readings
-from model.errors import HarnessError
-from model.validators import validate
+from skc.model.ambiguity import Readings
+from skc.model.errors import HarnessError
+from skc.model.validators import validate
 
 _KEYS = ("land", "field", "value")
 

@@ -8,10 +8,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from model.ambiguity import Readings, default_readings
-from model.catalog import Catalog, ParamValue, Rule
-from model.lands import LANDS, SEED_FILES, LandId
-from model.validators import resolve_params
+from skc.model.ambiguity import Readings, default_readings
+from skc.model.catalog import Catalog, ParamValue, Rule
+from skc.model.lands import LANDS, SEED_FILES, LandId
+from skc.model.validators import resolve_params
 
 
 def rule_to_json(rule: Rule, lands: tuple[LandId, ...] = LANDS) -> dict[str, Any]:

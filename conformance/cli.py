@@ -15,14 +15,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from conformance import catalog_views
-from conformance.batch import run_batch
-from model.ambiguity import Readings
-from model.catalog import FAMILIES, load_catalog
-from model.errors import HarnessError, UnknownNameError
-from model.lands import LANDS, LandId, parse_land
-from model.readings_file import load_readings_file
-from model.validators import parse_field, validate
+from skc.conformance import catalog_views
+from skc.conformance.batch import run_batch
+from skc.model.ambiguity import Readings
+from skc.model.catalog import FAMILIES, load_catalog
+from skc.model.errors import HarnessError, UnknownNameError
+from skc.model.lands import LANDS, LandId, parse_land
+from skc.model.readings_file import load_readings_file
+from skc.model.validators import parse_field, validate
 
 app = typer.Typer(
     name="skc",
@@ -178,7 +178,7 @@ def run_suites(
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
     """Run the conformance suites against a portal and write JSONL, JUnit and HTML reports."""
-    from conformance.run_command import build_config, execute
+    from skc.conformance.run_command import build_config, execute
 
     try:
         config = build_config(
@@ -195,7 +195,7 @@ def run_suites(
 @app.command()
 def demo() -> None:
     """Tour the reference model: catalog, a Länder diff, the seeds' examples, a timeout."""
-    from conformance.demo import run_demo
+    from skc.conformance.demo import run_demo
 
     run_demo(Console())
 

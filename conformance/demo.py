@@ -7,10 +7,10 @@ from datetime import timedelta
 from rich.console import Console
 from rich.table import Table
 
-from conformance import catalog_views
-from model.catalog import load_catalog
-from model.lands import LANDS, SEED_FILES
-from model.validators import validate
+from skc.conformance import catalog_views
+from skc.model.catalog import load_catalog
+from skc.model.lands import LANDS, SEED_FILES
+from skc.model.validators import validate
 
 SEED_EXAMPLES = ("ABab1234", "Aa12Bb34", "ABab§$%?", "A§B$a%b?", "7890?!+-", "7?8!9+0-")
 
@@ -44,8 +44,8 @@ def run_demo(console: Console) -> None:
 
 def _idle_demo(console: Console) -> None:
     """Show the session idle timeout on the virtual clock, Berlin against Hamburg."""
-    from model.sim import ReferencePortal, VirtualClock
-    from model.sim.scenarios import citizen, login
+    from skc.model.sim import ReferencePortal, VirtualClock
+    from skc.model.sim.scenarios import citizen, login
 
     console.rule("[bold]Session idle timeout on the virtual clock (no sleeping)")
     table = Table("Land", "idle for", "session", "deciding rule")

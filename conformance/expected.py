@@ -19,10 +19,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from model.catalog import load_catalog
-from model.errors import InputError
-from model.lands import LandId
-from model.readings_file import compose_yaml_file, line_of, validation_error, yaml_data
+from skc.model.catalog import load_catalog
+from skc.model.errors import InputError
+from skc.model.lands import LandId
+from skc.model.readings_file import compose_yaml_file, line_of, validation_error, yaml_data
 
 
 class ExpectedFailure(BaseModel):

@@ -18,14 +18,14 @@ from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from model.ambiguity import Readings
-from model.catalog import ParamValue, load_catalog
-from model.checks import FIELD_CHECKS, UMLAUTS
-from model.errors import InputError, UnknownNameError
-from model.lands import LandId
-from model.readings_file import compose_yaml_file, line_of, validation_error, yaml_data
-from model.sim.rules import LandRules
-from model.validators import resolve_params
+from skc.model.ambiguity import Readings
+from skc.model.catalog import ParamValue, load_catalog
+from skc.model.checks import FIELD_CHECKS, UMLAUTS
+from skc.model.errors import InputError, UnknownNameError
+from skc.model.lands import LandId
+from skc.model.readings_file import compose_yaml_file, line_of, validation_error, yaml_data
+from skc.model.sim.rules import LandRules
+from skc.model.validators import resolve_params
 
 FAULTS_FILE: Final = Path(__file__).with_name("faults.yaml")
 

@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from conformance.adapters.operations import NEEDS, operation
-from conformance.adapters.protocol import Connection
-from conformance.profile import Capability, PortalProfile
-from conformance.steps import Secret, Step, resolve
-from conformance.verdicts import Verdict
-from model.catalog import load_catalog
-from model.errors import AdapterError, AdapterTimeoutError
-from model.sim.outcome import Outcome
-from model.sim.rules import LandRules
+from skc.conformance.adapters.operations import NEEDS, operation
+from skc.conformance.adapters.protocol import Connection
+from skc.conformance.profile import Capability, PortalProfile
+from skc.conformance.steps import Secret, Step, resolve
+from skc.conformance.verdicts import Verdict
+from skc.model.catalog import load_catalog
+from skc.model.errors import AdapterError, AdapterTimeoutError
+from skc.model.sim.outcome import Outcome
+from skc.model.sim.rules import LandRules
 
 
 class Unobservable(Exception):  # noqa: N818 - a verdict signal, not an error condition

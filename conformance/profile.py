@@ -27,10 +27,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from model.ambiguity import Readings, default_readings
-from model.errors import InputError
-from model.lands import LANDS, LandId
-from model.readings_file import compose_yaml_file, line_of, load_readings_file, yaml_data
+from skc.model.ambiguity import Readings, default_readings
+from skc.model.errors import InputError
+from skc.model.lands import LANDS, LandId
+from skc.model.readings_file import compose_yaml_file, line_of, load_readings_file, yaml_data
 
 
 class Capability(StrEnum):

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from conformance.runner import RunConfig, adapter_for, plan, result_records
-from conformance.steps import secret_values
-from conformance.suites.base import Check, CheckContext
-from conformance.verdicts import Verdict
+from skc.conformance.runner import RunConfig, adapter_for, plan, result_records
+from skc.conformance.steps import secret_values
+from skc.conformance.suites.base import Check, CheckContext
+from skc.conformance.verdicts import Verdict
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -92,7 +92,7 @@ def pytest_collection_modifyitems(
     target = config.getoption("--skc-target")
     if not target:
         return
-    from conformance.run_command import build_config
+    from skc.conformance.run_command import build_config
 
     profile = config.getoption("--skc-profile")
     run_config = build_config(

@@ -1,6 +1,6 @@
 """``skc run``: the conformance run behind the command line (options, progress, summary).
 
-Kept apart from :mod:`conformance.cli` so the CLI module stays a thin list of commands.
+Kept apart from :mod:`skc.conformance.cli` so the CLI module stays a thin list of commands.
 Exit codes: 0 every result passed (or failed as expected), 1 a failure, error or unexpected
 pass, 2 bad usage or a bad input file (profile, scenarios, expected failures).
 """
@@ -14,15 +14,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from conformance.expected import load_expected_failures
-from conformance.faults import parse_fault
-from conformance.profile import load_profile
-from conformance.reports import HTML_FILE, JUNIT_FILE, RESULTS_FILE
-from conformance.runner import SUITES, TARGETS, RunConfig, RunSummary, run
-from conformance.suites.base import PROFILES
-from conformance.suites.scenarios import load_scenarios
-from model.errors import UnknownNameError
-from model.lands import LANDS, LandId, parse_land
+from skc.conformance.expected import load_expected_failures
+from skc.conformance.faults import parse_fault
+from skc.conformance.profile import load_profile
+from skc.conformance.reports import HTML_FILE, JUNIT_FILE, RESULTS_FILE
+from skc.conformance.runner import SUITES, TARGETS, RunConfig, RunSummary, run
+from skc.conformance.suites.base import PROFILES
+from skc.conformance.suites.scenarios import load_scenarios
+from skc.model.errors import UnknownNameError
+from skc.model.lands import LANDS, LandId, parse_land
 
 _COLUMNS = ("pass", "fail", "inconcl.", "error", "n/a", "uncovered")
 

@@ -18,12 +18,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from conformance.adapters.inprocess import InProcessAdapter
-from conformance.adapters.protocol import Adapter
-from conformance.expected import ExpectedFailure, match
-from conformance.faults import Fault
-from conformance.profile import PortalProfile, reference_profile
-from conformance.reports import (
+from skc.conformance.adapters.inprocess import InProcessAdapter
+from skc.conformance.adapters.protocol import Adapter
+from skc.conformance.expected import ExpectedFailure, match
+from skc.conformance.faults import Fault
+from skc.conformance.profile import PortalProfile, reference_profile
+from skc.conformance.reports import (
     HTML_FILE,
     JUNIT_FILE,
     RESULTS_FILE,
@@ -31,15 +31,15 @@ from conformance.reports import (
     write_html,
     write_junit,
 )
-from conformance.steps import secret_values
-from conformance.suites.base import Check, CheckContext, CheckResult
-from conformance.suites.fields import field_checks
-from conformance.suites.scenarios import scenario_checks
-from conformance.suites.stateful import stateful_checks
-from conformance.verdicts import Finding, Verdict, worst
-from model.catalog import load_catalog
-from model.errors import UnknownNameError
-from model.lands import LandId
+from skc.conformance.steps import secret_values
+from skc.conformance.suites.base import Check, CheckContext, CheckResult
+from skc.conformance.suites.fields import field_checks
+from skc.conformance.suites.scenarios import scenario_checks
+from skc.conformance.suites.stateful import stateful_checks
+from skc.conformance.verdicts import Finding, Verdict, worst
+from skc.model.catalog import load_catalog
+from skc.model.errors import UnknownNameError
+from skc.model.lands import LandId
 
 SUITES: Final = ("fields", "scenarios", "lifecycle", "mailbox", "organisations")
 TARGETS: Final = ("inprocess",)

@@ -25,8 +25,8 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from model.sim.scenarios import ANSWER, OTHER_PASSWORD, PASSWORD
-from model.sim.state import IdCard
+from skc.model.sim.scenarios import ANSWER, OTHER_PASSWORD, PASSWORD
+from skc.model.sim.state import IdCard
 
 PSEUDO_OPERATIONS: Final = ("advance", "mail_token")
 

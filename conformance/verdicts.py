@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from model.catalog import load_catalog
-from model.lands import SEED_FILES, LandId
+from skc.model.catalog import load_catalog
+from skc.model.lands import SEED_FILES, LandId
 
 
 class Verdict(StrEnum):

@@ -15,9 +15,9 @@ from importlib import resources
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from model.catalog import ParamValue
-from model.errors import CatalogError, UnknownNameError
-from model.lands import LandId
+from skc.model.catalog import ParamValue
+from skc.model.errors import CatalogError, UnknownNameError
+from skc.model.lands import LandId
 
 
 class _Frozen(BaseModel):
@@ -78,7 +78,7 @@ class _RegisterFile(_Frozen):
 def load_register() -> Mapping[str, Ambiguity]:
     """Load the ambiguity register bundled with the model (cached), keyed by id."""
     name = "model/register/ambiguities.yaml"
-    text = resources.files("model").joinpath("register", "ambiguities.yaml").read_text("utf-8")
+    text = resources.files("skc.model").joinpath("register", "ambiguities.yaml").read_text("utf-8")
     try:
         parsed = _RegisterFile.model_validate(yaml.safe_load(text))
     except (yaml.YAMLError, ValidationError) as exc:

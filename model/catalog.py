@@ -16,8 +16,8 @@ from typing import Any, Literal, TypeAlias
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from model.errors import CatalogError, NotStatedError, UnknownNameError
-from model.lands import LANDS, SEED_FILES, LandId
+from skc.model.errors import CatalogError, NotStatedError, UnknownNameError
+from skc.model.lands import LANDS, SEED_FILES, LandId
 
 Family = Literal[
     "fields", "times", "lifecycle", "eid", "mailbox", "organisations", "interop", "payment"
@@ -157,7 +157,7 @@ def _load_file(name: str, text: str) -> _RuleFile:
 def load_catalog() -> Catalog:
     """Load and check every rule file bundled with the model (cached)."""
     rules: list[Rule] = []
-    folder = resources.files("model").joinpath("rules")
+    folder = resources.files("skc.model").joinpath("rules")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue

@@ -13,8 +13,8 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Final, TypeAlias
 
-from model.ambiguity import Readings
-from model.catalog import ParamValue
+from skc.model.ambiguity import Readings
+from skc.model.catalog import ParamValue
 
 Params: TypeAlias = Mapping[str, ParamValue]
 Check: TypeAlias = Callable[[str, Params, Readings], bool]

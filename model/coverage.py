@@ -22,11 +22,11 @@ from importlib import resources
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from model.ambiguity import load_register
-from model.catalog import load_catalog
-from model.errors import CatalogError
-from model.lands import LANDS, SEED_FILES, LandId
-from model.sources import normalise, normalised_seed, sentences
+from skc.model.ambiguity import load_register
+from skc.model.catalog import load_catalog
+from skc.model.errors import CatalogError
+from skc.model.lands import LANDS, SEED_FILES, LandId
+from skc.model.sources import normalise, normalised_seed, sentences
 
 _IGNORED = re.compile(
     r"https?://\S+"  # web addresses
@@ -71,7 +71,7 @@ class NumericSentence:
 def load_non_rules() -> tuple[NonRule, ...]:
     """Load ``model/register/non_rules.yaml`` (cached)."""
     name = "model/register/non_rules.yaml"
-    text = resources.files("model").joinpath("register", "non_rules.yaml").read_text("utf-8")
+    text = resources.files("skc.model").joinpath("register", "non_rules.yaml").read_text("utf-8")
     try:
         return _NonRuleFile.model_validate(yaml.safe_load(text)).non_rules
     except (yaml.YAMLError, ValidationError) as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final, Literal, get_args
 
-from model.errors import UnknownNameError
+from skc.model.errors import UnknownNameError
 
 LandId = Literal["sachsen-anhalt", "gemeinsam-online", "hamburg", "berlin", "niedersachsen"]
 

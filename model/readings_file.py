@@ -16,9 +16,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from model.ambiguity import Readings, load_register
-from model.errors import InputError, UnknownNameError
-from model.lands import LANDS
+from skc.model.ambiguity import Readings, load_register
+from skc.model.errors import InputError, UnknownNameError
+from skc.model.lands import LANDS
 
 
 def compose_yaml_file(path: Path) -> yaml.Node | None:

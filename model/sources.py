@@ -11,7 +11,7 @@ import re
 from functools import cache
 from importlib import resources
 
-from model.lands import SEED_FILES, LandId
+from skc.model.lands import SEED_FILES, LandId
 
 _WHITESPACE = re.compile(r"\s+")
 # A sentence ends at . ! ? or : followed by a space and an upper-case letter, digit or quote mark.
@@ -26,7 +26,7 @@ def normalise(text: str) -> str:
 @cache
 def seed_text(seed_file: str) -> str:
     """Return the raw text of a bundled seed file."""
-    path = resources.files("model").joinpath("seeds", seed_file)
+    path = resources.files("skc.model").joinpath("seeds", seed_file)
     return path.read_text(encoding="utf-8")
 
 

@@ -1,7 +1,7 @@
 """Public Hypothesis strategies: valid and invalid field values at every boundary of the model.
 
 Every limit comes from the rule catalog (``load_catalog()``, parameters resolved for the chosen
-readings by :func:`model.validators.resolve_params`); nothing Land-specific is written here.
+readings by :func:`skc.model.validators.resolve_params`); nothing Land-specific is written here.
 Generation aims at the edges the help texts name: exactly the minimum and the maximum length
 (and one past them), umlauts and ß, the allowed special characters, the house-number shapes
 ``0``, ``12``, ``12a``, ``12a-c`` and ``48-50``, Unicode look-alikes of ASCII letters and
@@ -25,12 +25,12 @@ from typing import Final, TypeAlias
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from model.ambiguity import Readings, default_readings
-from model.catalog import ParamValue, load_catalog
-from model.checks import ASCII_SPECIAL, LOWER, UMLAUTS, UPPER
-from model.errors import NotStatedError, UnknownNameError
-from model.lands import LandId, parse_land
-from model.validators import is_valid, parse_field, resolve_params, validate
+from skc.model.ambiguity import Readings, default_readings
+from skc.model.catalog import ParamValue, load_catalog
+from skc.model.checks import ASCII_SPECIAL, LOWER, UMLAUTS, UPPER
+from skc.model.errors import NotStatedError, UnknownNameError
+from skc.model.lands import LandId, parse_land
+from skc.model.validators import is_valid, parse_field, resolve_params, validate
 
 __all__ = [
     "UnbreakableRuleError",
@@ -71,7 +71,7 @@ _Lengths: TypeAlias = Callable[[SearchStrategy[int]], SearchStrategy[str]]
 class UnbreakableRuleError(NotStatedError):
     """No value can break this rule for the Land under the chosen readings (or it is not stated).
 
-    A :class:`~model.errors.NotStatedError`; the message lists the rules that can be broken.
+    A :class:`~skc.model.errors.NotStatedError`; the message lists the rules that can be broken.
     """
 
     def __init__(self, rule_id: str, land: str, reason: str, valid: Sequence[str]) -> None:
@@ -541,7 +541,7 @@ def valid_values(
 ) -> SearchStrategy[str]:
     """Values the model accepts for ``field`` in ``land``, concentrated on the boundaries.
 
-    Raises :class:`~model.errors.UnknownNameError` (listing the valid names) for an unknown Land
+    Raises :class:`~skc.model.errors.UnknownNameError` (listing the valid names) for an unknown Land
     or field, or a field for which the Land states no rule.
     """
     land_id, field = _parse(land, field)
@@ -558,8 +558,8 @@ def invalid_values(
     """Values the model rejects for ``field`` in ``land``, each breaking ``rule``.
 
     With ``rule=None`` each value breaks one of the field's rules (any of them). Raises
-    :class:`~model.errors.UnknownNameError` for an unknown Land, field or rule of the field, and
-    :class:`UnbreakableRuleError` (a :class:`~model.errors.NotStatedError`) when the Land does
+    :class:`~skc.model.errors.UnknownNameError` for an unknown Land, field or rule of the field, and
+    :class:`UnbreakableRuleError` (a :class:`~skc.model.errors.NotStatedError`) when the Land does
     not state the rule or no value can break it under the readings; both list the valid rules.
     """
     land_id, field = _parse(land, field)

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import cast
 
-from model.ambiguity import Readings, default_readings, load_register
-from model.catalog import ParamValue, Rule, load_catalog
-from model.checks import FIELD_CHECKS, Check, Params
-from model.errors import UnknownNameError
-from model.lands import LANDS, LandId, parse_land
+from skc.model.ambiguity import Readings, default_readings, load_register
+from skc.model.catalog import ParamValue, Rule, load_catalog
+from skc.model.checks import FIELD_CHECKS, Check, Params
+from skc.model.errors import UnknownNameError
+from skc.model.lands import LANDS, LandId, parse_land
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +188,7 @@ def validate(
 ) -> Verdict:
     """Validate ``value`` for ``field`` under the rules ``land`` states.
 
-    Unknown Land or field names raise :class:`~model.errors.UnknownNameError`.
+    Unknown Land or field names raise :class:`~skc.model.errors.UnknownNameError`.
     """
     land_id = cast("LandId", land) if land in _LAND_SET else parse_land(land)
     if field not in _field_set():

@@ -10,16 +10,16 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from conformance.adapters.operations import operation
-from conformance.adapters.protocol import Value
-from conformance.faults import Fault, faulty_rules
-from conformance.profile import PortalProfile, reference_profile
-from model.errors import AdapterError
-from model.lands import LandId
-from model.sim.outbox import MailKind
-from model.sim.outcome import Outcome
-from model.sim.portal import ReferencePortal
-from model.sim.state import IdCard
+from skc.conformance.adapters.operations import operation
+from skc.conformance.adapters.protocol import Value
+from skc.conformance.faults import Fault, faulty_rules
+from skc.conformance.profile import PortalProfile, reference_profile
+from skc.model.errors import AdapterError
+from skc.model.lands import LandId
+from skc.model.sim.outbox import MailKind
+from skc.model.sim.outcome import Outcome
+from skc.model.sim.portal import ReferencePortal
+from skc.model.sim.state import IdCard
 
 
 def _coerce(kind: str, value: Value) -> Any:

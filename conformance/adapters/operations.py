@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Final, Literal
 
-from model.errors import UnknownNameError
-from model.sim.portal import ReferencePortal
+from skc.model.errors import UnknownNameError
+from skc.model.sim.portal import ReferencePortal
 
 ParamKind = Literal["str", "int", "bool", "date", "card", "list", "mapping", "optional"]
 

@@ -1,11 +1,11 @@
 """The adapter protocol: a small, typed seam with plain values.
 
 Every portal, whether in-process, over HTTP or in a browser, is driven through ``call`` with an
-operation name from :data:`~conformance.adapters.operations.OPERATIONS` and plain arguments,
-and answers with an :class:`~model.sim.outcome.Outcome`: accepted (with a value: an id, a
+operation name from :data:`~skc.conformance.adapters.operations.OPERATIONS` and plain arguments,
+and answers with an :class:`~skc.model.sim.outcome.Outcome`: accepted (with a value: an id, a
 count, a status) or rejected with the rule ids of the field errors the portal showed. Clock
 control and mail capture are capabilities: a connection without them raises
-:class:`~model.errors.AdapterError` from ``advance_clock`` / ``captured_token``, and the suites
+:class:`~skc.model.errors.AdapterError` from ``advance_clock`` / ``captured_token``, and the suites
 consult the profile before they ask.
 """
 
@@ -15,9 +15,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Protocol, TypeAlias
 
-from conformance.profile import PortalProfile
-from model.sim.outcome import Outcome
-from model.sim.state import IdCard
+from skc.conformance.profile import PortalProfile
+from skc.model.sim.outcome import Outcome
+from skc.model.sim.state import IdCard
 
 Value: TypeAlias = str | int | bool | date | IdCard | Sequence[str] | Mapping[str, str] | None
 

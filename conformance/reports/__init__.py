@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from conformance.reports.html import render_html, write_html
-from conformance.reports.junit import build_junit, write_junit
-from conformance.reports.stream import (
+from skc.conformance.reports.html import render_html, write_html
+from skc.conformance.reports.junit import build_junit, write_junit
+from skc.conformance.reports.stream import (
     HTML_FILE,
     JUNIT_FILE,
     RESULTS_FILE,
@@ -31,13 +31,13 @@ from conformance.reports.stream import (
 )
 
 if TYPE_CHECKING:
-    from conformance.reports.frame import load_results
+    from skc.conformance.reports.frame import load_results
 
 
 def __getattr__(name: str) -> object:
     """Import ``load_results`` (and with it pandas) only when it is asked for."""
     if name == "load_results":
-        from conformance.reports.frame import load_results
+        from skc.conformance.reports.frame import load_results
 
         return load_results
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from conformance.reports.stream import RESULTS_FILE, read_records, split_records
-from conformance.verdicts import Verdict
-from model.errors import InputError
+from skc.conformance.reports.stream import RESULTS_FILE, read_records, split_records
+from skc.conformance.verdicts import Verdict
+from skc.model.errors import InputError
 
 VERDICTS = tuple(verdict.value for verdict in Verdict)
 HEADER_COLUMNS = ("run_id", "target", "seed", "fault")

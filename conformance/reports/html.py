@@ -15,8 +15,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from conformance.reports.stream import RunRecords, split_records, write_atomically
-from conformance.verdicts import Verdict
+from skc.conformance.reports.stream import RunRecords, split_records, write_atomically
+from skc.conformance.verdicts import Verdict
 
 if TYPE_CHECKING:
     from pathlib import Path

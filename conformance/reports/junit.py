@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from conformance.reports.stream import split_records, write_atomically
+from skc.conformance.reports.stream import split_records, write_atomically
 
 if TYPE_CHECKING:
     from pathlib import Path

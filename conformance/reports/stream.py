@@ -20,7 +20,7 @@ from typing import IO, Any
 
 import orjson
 
-from model.errors import InputError
+from skc.model.errors import InputError
 
 RESULTS_FILE = "results.jsonl"
 JUNIT_FILE = "junit.xml"

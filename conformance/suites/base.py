@@ -15,12 +15,12 @@ from typing import Final
 from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis.errors import Flaky
 
-from conformance.adapters.inprocess import InProcessAdapter
-from conformance.adapters.protocol import Adapter
-from conformance.lockstep import Lockstep, StepFailure, Unobservable
-from conformance.profile import PortalProfile
-from conformance.verdicts import Verdict
-from model.errors import AdapterError
+from skc.conformance.adapters.inprocess import InProcessAdapter
+from skc.conformance.adapters.protocol import Adapter
+from skc.conformance.lockstep import Lockstep, StepFailure, Unobservable
+from skc.conformance.profile import PortalProfile
+from skc.conformance.verdicts import Verdict
+from skc.model.errors import AdapterError
 
 _COMMON = {
     "database": None,

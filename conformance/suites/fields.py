@@ -1,7 +1,7 @@
 """The property-based field suite: values around every boundary, through the portal's own forms.
 
 For every field rule the Land states, hypothesis draws values the model accepts and values that
-break the rule (:mod:`model.strategies`), submits each through the form that carries the field
+break the rule (:mod:`skc.model.strategies`), submits each through the form that carries the field
 (registration, profile, organisation data) on a fresh portal and a fresh model, compares
 accept / reject, and shrinks a disagreement to a minimal value. Password values are secrets:
 findings describe them (length, character classes), and the replay reproduces them from the seed.
@@ -15,15 +15,15 @@ from typing import Any, Final
 from hypothesis import example, given, seed
 from hypothesis import strategies as st
 
-from conformance.adapters.operations import NEEDS
-from conformance.lockstep import Unobservable
-from conformance.profile import Capability
-from conformance.steps import Secret, Step, Verbatim
-from conformance.suites.base import Check, CheckContext, CheckResult, Pairs, guarded
-from conformance.verdicts import Verdict
-from model.lands import LandId
-from model.sim.scenarios import ADULT, PHONE, QUESTION
-from model.strategies import breakable_rules, fields_for, invalid_values, valid_values
+from skc.conformance.adapters.operations import NEEDS
+from skc.conformance.lockstep import Unobservable
+from skc.conformance.profile import Capability
+from skc.conformance.steps import Secret, Step, Verbatim
+from skc.conformance.suites.base import Check, CheckContext, CheckResult, Pairs, guarded
+from skc.conformance.verdicts import Verdict
+from skc.model.lands import LandId
+from skc.model.sim.scenarios import ADULT, PHONE, QUESTION
+from skc.model.strategies import breakable_rules, fields_for, invalid_values, valid_values
 
 SERVICE: Final = "svc-fields"
 _CITIZEN: Final = {

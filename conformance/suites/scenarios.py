@@ -30,15 +30,15 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from conformance.adapters.operations import OPERATIONS, operation
-from conformance.steps import CARDS, PSEUDO_OPERATIONS, SECRETS, Step
-from conformance.suites.base import Check, CheckContext, CheckResult, Pairs, guarded
-from model.catalog import load_catalog
-from model.errors import InputError, UnknownNameError
-from model.lands import LANDS, LandId
-from model.readings_file import compose_yaml_file, line_of, validation_error, yaml_data
+from skc.conformance.adapters.operations import OPERATIONS, operation
+from skc.conformance.steps import CARDS, PSEUDO_OPERATIONS, SECRETS, Step
+from skc.conformance.suites.base import Check, CheckContext, CheckResult, Pairs, guarded
+from skc.model.catalog import load_catalog
+from skc.model.errors import InputError, UnknownNameError
+from skc.model.lands import LANDS, LandId
+from skc.model.readings_file import compose_yaml_file, line_of, validation_error, yaml_data
 
-SCENARIO_DIR: Final = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIO_DIR: Final = Path(__file__).parents[2] / "scenarios"
 _PSEUDO_ARGS: Final = {
     "advance": {"seconds", "minutes", "hours", "days", "limit_of", "offset_seconds"},
     "mail_token": {"to", "kind"},

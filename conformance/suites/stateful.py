@@ -1,7 +1,7 @@
 """The stateful suites: hypothesis state machines that run portal and model in lock-step.
 
 One machine per workflow (account lifecycle, mailbox, organisation administration). Every rule
-of a machine emits :class:`~conformance.steps.Step` objects through a lock-step pair, so the
+of a machine emits :class:`~skc.conformance.steps.Step` objects through a lock-step pair, so the
 portal and the model are compared after every step, and a failure's example is the minimal
 step log, a script anyone can read and replay. Clock jumps land one second before and one
 second after each time limit the Land states.
@@ -21,12 +21,12 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from conformance.lockstep import Lockstep
-from conformance.steps import Step
-from conformance.suites.base import Check, CheckContext, CheckResult, Pairs, guarded
-from model.catalog import load_catalog
-from model.lands import LandId
-from model.sim.scenarios import ADULT, PHONE, QUESTION
+from skc.conformance.lockstep import Lockstep
+from skc.conformance.steps import Step
+from skc.conformance.suites.base import Check, CheckContext, CheckResult, Pairs, guarded
+from skc.model.catalog import load_catalog
+from skc.model.lands import LandId
+from skc.model.sim.scenarios import ADULT, PHONE, QUESTION
 
 MINOR: Final = date(2010, 6, 1)  # under 18 on the simulation's start date (2024-03-04)
 _OFFSETS: Final = (-1, 1)

@@ -9,11 +9,11 @@ against :class:`ReferencePortal`.
 
 from __future__ import annotations
 
-from model.sim.clock import VirtualClock
-from model.sim.outbox import Mail, Outbox
-from model.sim.outcome import Outcome, ok, rejected
-from model.sim.portal import ReferencePortal
-from model.sim.state import IdCard
+from skc.model.sim.clock import VirtualClock
+from skc.model.sim.outbox import Mail, Outbox
+from skc.model.sim.outcome import Outcome, ok, rejected
+from skc.model.sim.portal import ReferencePortal
+from skc.model.sim.state import IdCard
 
 __all__ = [
     "IdCard",

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
-from model.ambiguity import load_register
-from model.sim.base import Flow, operation, require, require_other_land_account
-from model.sim.clock import start_of_next_day
-from model.sim.outcome import Reject
-from model.sim.state import Account, IdCard, Session, Tombstone, World
+from skc.model.ambiguity import load_register
+from skc.model.sim.base import Flow, operation, require, require_other_land_account
+from skc.model.sim.clock import start_of_next_day
+from skc.model.sim.outcome import Reject
+from skc.model.sim.state import Account, IdCard, Session, Tombstone, World
 
 PROFILE_FIELDS = frozenset(
     {"salutation", "title", "first_name", "last_name", "birth_name", "birth_date", "street",

@@ -6,8 +6,8 @@ import functools
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
-from model.sim.outcome import Outcome, Reject, ok, rejected
-from model.sim.state import World
+from skc.model.sim.outcome import Outcome, Reject, ok, rejected
+from skc.model.sim.state import World
 
 P = ParamSpec("P")
 F = TypeVar("F", bound="Flow")

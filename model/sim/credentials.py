@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from model.sim.accounts import ADDRESS_FIELDS, PROFILE_FIELDS, check_profile_values
-from model.sim.base import Flow, operation, require
-from model.sim.outcome import Reject
-from model.sim.state import Account
+from skc.model.sim.accounts import ADDRESS_FIELDS, PROFILE_FIELDS, check_profile_values
+from skc.model.sim.base import Flow, operation, require
+from skc.model.sim.outcome import Reject
+from skc.model.sim.state import Account
 
 
 def _expand(fields: tuple[str, ...]) -> set[str]:

@@ -9,9 +9,9 @@ name, register number and address are maintained via ELSTER only.
 
 from __future__ import annotations
 
-from model.sim.base import Flow, operation, require
-from model.sim.outcome import Reject
-from model.sim.state import Session
+from skc.model.sim.base import Flow, operation, require
+from skc.model.sim.outcome import Reject
+from skc.model.sim.state import Session
 
 
 class Elster(Flow):

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from model.sim.base import Flow, operation, require
-from model.sim.outcome import Reject
-from model.sim.state import Account, Session, World
+from skc.model.sim.base import Flow, operation, require
+from skc.model.sim.outcome import Reject
+from skc.model.sim.state import Account, Session, World
 
 Folder = Literal["inbox", "trash"]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from model.sim.elster import Elster
-from model.sim.organisations import Organisations
-from model.sim.outcome import Outcome
-from model.sim.permissions import Permissions
-from model.sim.state import World
+from skc.model.sim.elster import Elster
+from skc.model.sim.organisations import Organisations
+from skc.model.sim.outcome import Outcome
+from skc.model.sim.permissions import Permissions
+from skc.model.sim.state import World
 
 
 class OrganisationAPI:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from model.sim.accounts import delete_account, release_time
-from model.sim.base import Flow, operation, require
-from model.sim.outcome import Reject
-from model.sim.state import Account, Organisation, Session, World
+from skc.model.sim.accounts import delete_account, release_time
+from skc.model.sim.base import Flow, operation, require
+from skc.model.sim.outcome import Reject
+from skc.model.sim.state import Account, Organisation, Session, World
 
 ORG_FIELDS = frozenset(
     {"org_name", "register_number", "street", "house_number", "postcode", "city", "postbox"}

@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from model.sim.base import Flow, operation, require, require_other_land_account
-from model.sim.mailbox import Mailbox
-from model.sim.organisations import Organisations
-from model.sim.outcome import Reject
-from model.sim.state import Account, FunctionMailbox, Group, Organisation, Session, Vertretung
+from skc.model.sim.base import Flow, operation, require, require_other_land_account
+from skc.model.sim.mailbox import Mailbox
+from skc.model.sim.organisations import Organisations
+from skc.model.sim.outcome import Reject
+from skc.model.sim.state import Account, FunctionMailbox, Group, Organisation, Session, Vertretung
 
 
 class Permissions(Flow):

@@ -1,6 +1,6 @@
 """``ReferencePortal``: the whole simulated portal of one Land behind one small, typed API.
 
-Every operation returns an :class:`~model.sim.outcome.Outcome` (ids are strings in
+Every operation returns an :class:`~skc.model.sim.outcome.Outcome` (ids are strings in
 ``value``); queries return plain values. Nothing reads the real clock: move ``clock``.
 Authority-side actions (delivering a message, approving a service, confirming data at an
 office) take no session.
@@ -11,21 +11,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from model.ambiguity import Readings
-from model.lands import LandId, parse_land
-from model.sim.accounts import Accounts
-from model.sim.clock import VirtualClock
-from model.sim.credentials import Credentials
-from model.sim.elster import Elster
-from model.sim.mailbox import Folder, Mailbox
-from model.sim.org_api import OrganisationAPI
-from model.sim.organisations import Organisations
-from model.sim.outbox import Outbox
-from model.sim.outcome import Outcome, ok, rejected
-from model.sim.permissions import Permissions
-from model.sim.rules import LandRules
-from model.sim.state import IdCard, ServiceOffer, World
-from model.sim.upgrades import Upgrades
+from skc.model.ambiguity import Readings
+from skc.model.lands import LandId, parse_land
+from skc.model.sim.accounts import Accounts
+from skc.model.sim.clock import VirtualClock
+from skc.model.sim.credentials import Credentials
+from skc.model.sim.elster import Elster
+from skc.model.sim.mailbox import Folder, Mailbox
+from skc.model.sim.org_api import OrganisationAPI
+from skc.model.sim.organisations import Organisations
+from skc.model.sim.outbox import Outbox
+from skc.model.sim.outcome import Outcome, ok, rejected
+from skc.model.sim.permissions import Permissions
+from skc.model.sim.rules import LandRules
+from skc.model.sim.state import IdCard, ServiceOffer, World
+from skc.model.sim.upgrades import Upgrades
 
 
 class ReferencePortal(OrganisationAPI):

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from model.ambiguity import Readings, default_readings, load_register
-from model.catalog import ParamValue, load_catalog
-from model.lands import LandId
-from model.validators import validate
+from skc.model.ambiguity import Readings, default_readings, load_register
+from skc.model.catalog import ParamValue, load_catalog
+from skc.model.lands import LandId
+from skc.model.validators import validate
 
 _UNITS = ("minutes", "hours", "days")
 

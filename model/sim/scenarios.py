@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Final
 
-from model.sim.outcome import Outcome
-from model.sim.portal import ReferencePortal
+from skc.model.sim.outcome import Outcome
+from skc.model.sim.portal import ReferencePortal
 
 # "Aa12Bb34" is one of the help texts' own example passwords: valid in every Land.
 PASSWORD: Final = "Aa12Bb34"

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal, TypeAlias
 
-from model.ambiguity import Readings
-from model.lands import LandId
-from model.sim.clock import VirtualClock
-from model.sim.outbox import Mail, MailKind, Outbox
-from model.sim.outcome import Reject
-from model.sim.rules import LandRules
+from skc.model.ambiguity import Readings
+from skc.model.lands import LandId
+from skc.model.sim.clock import VirtualClock
+from skc.model.sim.outbox import Mail, MailKind, Outbox
+from skc.model.sim.outcome import Reject
+from skc.model.sim.rules import LandRules
 
 Role: TypeAlias = Literal["citizen", "admin", "user"]
 Status: TypeAlias = Literal["pending", "active", "locked", "deactivated", "deleted", "purged"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from model.sim.accounts import ADDRESS_FIELDS, check_profile_values
-from model.sim.base import Flow, operation, require
-from model.sim.state import Account, IdCard, Session
+from skc.model.sim.accounts import ADDRESS_FIELDS, check_profile_values
+from skc.model.sim.base import Flow, operation, require
+from skc.model.sim.state import Account, IdCard, Session
 
 
 class Upgrades(Flow):

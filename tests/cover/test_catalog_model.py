@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from model.ambiguity import load_register
-from model.catalog import _load_file, load_catalog
-from model.checks import FIELD_CHECKS
-from model.errors import CatalogError, InputError, NotStatedError
-from model.readings_file import load_readings_file
+from skc.model.ambiguity import load_register
+from skc.model.catalog import _load_file, load_catalog
+from skc.model.checks import FIELD_CHECKS
+from skc.model.errors import CatalogError, InputError, NotStatedError
+from skc.model.readings_file import load_readings_file
 
 
 def test_every_field_rule_has_a_check_when_catalog_loads() -> None:

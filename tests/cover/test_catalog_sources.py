@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from model.ambiguity import load_register
-from model.catalog import load_catalog
-from model.coverage import (
+from skc.model.ambiguity import load_register
+from skc.model.catalog import load_catalog
+from skc.model.coverage import (
     cited_quotes,
     load_non_rules,
     numbers_in,
     uncovered_numeric_sentences,
 )
-from model.lands import LANDS, SEED_FILES, LandId
-from model.sources import quote_occurs
+from skc.model.lands import LANDS, SEED_FILES, LandId
+from skc.model.sources import quote_occurs
 
 
 def _rule_quotes() -> list[tuple[str, LandId, str]]:

@@ -9,9 +9,9 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from conformance.cli import app
-from model.lands import LANDS
-from model.sources import quote_occurs
+from skc.conformance.cli import app
+from skc.model.lands import LANDS
+from skc.model.sources import quote_occurs
 
 runner = CliRunner()
 
@@ -146,7 +146,7 @@ def test_diff_exits_two_when_land_is_unknown() -> None:
 
 def test_command_runs_batch_in_a_process_when_piped() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "conformance.cli", "check", "--batch"],
+        [sys.executable, "-m", "skc", "check", "--batch"],
         input='{"land": "berlin", "field": "password", "value": "x"}\n',
         capture_output=True, text=True, check=True,
     )  # fmt: skip

@@ -7,7 +7,7 @@ import pytest
 from faker import Faker
 from hypothesis import Phase, find, given, settings
 
-from fixtures.providers import (
+from skc.fixtures.providers import (
     HOUSE_NUMBER_SHAPES,
     Address,
     Administrator,
@@ -21,7 +21,7 @@ from fixtures.providers import (
     password_bounds,
     servicekonto,
 )
-from fixtures.strategies import (
+from skc.fixtures.strategies import (
     addresses,
     administrators,
     citizens,
@@ -30,15 +30,15 @@ from fixtures.strategies import (
     passwords,
     postbox_numbers,
 )
-from model.ambiguity import Readings, default_readings, load_register
-from model.catalog import load_catalog
-from model.checks import criteria_met
-from model.errors import UnknownNameError
-from model.lands import LANDS, LandId
-from model.sim.accounts import PROFILE_FIELDS
-from model.sim.organisations import ORG_FIELDS
-from model.sim.organisations import age_on as sim_age_on
-from model.validators import is_valid
+from skc.model.ambiguity import Readings, default_readings, load_register
+from skc.model.catalog import load_catalog
+from skc.model.checks import criteria_met
+from skc.model.errors import UnknownNameError
+from skc.model.lands import LANDS, LandId
+from skc.model.sim.accounts import PROFILE_FIELDS
+from skc.model.sim.organisations import ORG_FIELDS
+from skc.model.sim.organisations import age_on as sim_age_on
+from skc.model.validators import is_valid
 
 FAST = settings(max_examples=20, deadline=None)
 # A day chosen by the test, not today: generated people must be adults on it.

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fixtures.providers import REFERENCE_DATE, Administrator, Citizen, Organisation
-from fixtures.strategies import administrators, citizens, organisations
-from model.lands import LANDS, LandId
-from model.sim import ReferencePortal
+from skc.fixtures.providers import REFERENCE_DATE, Administrator, Citizen, Organisation
+from skc.fixtures.strategies import administrators, citizens, organisations
+from skc.model.lands import LANDS, LandId
+from skc.model.sim import ReferencePortal
 
 ORG_LANDS = [land for land in LANDS if land != "gemeinsam-online"]
 

@@ -6,18 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from conformance.adapters import OPERATIONS, Connection, InProcessAdapter, Value, operation
-from conformance.faults import load_faults, parse_fault, shipped_faults
-from conformance.lockstep import Lockstep, StepFailure
-from conformance.profile import Capability, PortalProfile, reference_profile
-from conformance.runner import RunConfig, run
-from conformance.steps import Step, secret_values
-from conformance.suites.base import CheckContext
-from conformance.suites.scenarios import load_scenario
-from conformance.suites.stateful import stateful_checks
-from conformance.verdicts import Verdict
-from model.errors import InputError, UnknownNameError
-from model.sim.outcome import Outcome
+from skc.conformance.adapters import OPERATIONS, Connection, InProcessAdapter, Value, operation
+from skc.conformance.faults import load_faults, parse_fault, shipped_faults
+from skc.conformance.lockstep import Lockstep, StepFailure
+from skc.conformance.profile import Capability, PortalProfile, reference_profile
+from skc.conformance.runner import RunConfig, run
+from skc.conformance.steps import Step, secret_values
+from skc.conformance.suites.base import CheckContext
+from skc.conformance.suites.scenarios import load_scenario
+from skc.conformance.suites.stateful import stateful_checks
+from skc.conformance.verdicts import Verdict
+from skc.model.errors import InputError, UnknownNameError
+from skc.model.sim.outcome import Outcome
 
 REGISTER = Step(
     do="register_citizen",
@@ -145,7 +145,7 @@ def test_absent_capability_gives_not_applicable_when_declared() -> None:
 
 
 def test_timing_without_clock_control_is_inconclusive_not_pass_when_declared() -> None:
-    from conformance.suites.scenarios import scenario_check
+    from skc.conformance.suites.scenarios import scenario_check
 
     profile = _profile_without("berlin", Capability.CLOCK_CONTROL)
     scenario = load_scenario(Path("scenarios/session-timeout.yaml"))
@@ -187,7 +187,7 @@ def test_fault_of_a_rule_the_land_does_not_state_is_rejected_when_loaded(tmp_pat
 
 
 def test_expected_failure_is_reported_as_expected_when_listed(tmp_path: Path) -> None:
-    from conformance.expected import ExpectedFailure
+    from skc.conformance.expected import ExpectedFailure
 
     entry = ExpectedFailure(land="berlin", rule="session.idle_timeout", reason="ticket 7")
     config = RunConfig(
@@ -203,7 +203,7 @@ def test_expected_failure_is_reported_as_expected_when_listed(tmp_path: Path) ->
 
 
 def test_expected_failure_that_passes_is_reported_when_run() -> None:
-    from conformance.expected import ExpectedFailure
+    from skc.conformance.expected import ExpectedFailure
 
     entry = ExpectedFailure(land="berlin", rule="session.idle_timeout", reason="ticket 7")
     config = RunConfig(
@@ -218,9 +218,9 @@ def test_expected_failure_that_passes_is_reported_when_run() -> None:
 def test_interrupted_run_keeps_every_result_so_far_when_killed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from conformance import runner
-    from conformance.reports import read_records
-    from conformance.suites.base import Check, CheckResult
+    from skc.conformance import runner
+    from skc.conformance.reports import read_records
+    from skc.conformance.suites.base import Check, CheckResult
 
     def interrupt(ctx: CheckContext) -> CheckResult:
         raise KeyboardInterrupt

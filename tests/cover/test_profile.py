@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from conformance.profile import Capability, load_profile, reference_profile
-from model.errors import InputError
+from skc.conformance.profile import Capability, load_profile, reference_profile
+from skc.model.errors import InputError
 
 
 def _write(tmp_path: Path, text: str) -> Path:

@@ -9,14 +9,14 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from conformance.reports import (
+from skc.conformance.reports import (
     ResultStream,
     load_results,
     read_records,
     write_html,
     write_junit,
 )
-from model.errors import InputError
+from skc.model.errors import InputError
 
 QUOTE = 'Das Passwort darf höchstens 20 Zeichen <lang> & "sicher" sein.'
 REPLAY = "skc replay --seed 7 --check fields.password --land berlin"

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conformance.cli import app
+from skc.conformance.cli import app
 
 runner = CliRunner()
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from model.sim.clock import BERLIN, VirtualClock, start_of_next_day
+from skc.model.sim.clock import BERLIN, VirtualClock, start_of_next_day
 
 
 def test_clock_moves_only_when_advanced_when_created() -> None:

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from model.ambiguity import load_register
-from model.catalog import load_catalog
-from model.lands import LANDS, LandId
-from model.sim import ReferencePortal
-from model.sim.outcome import SIM_REASONS, Outcome, ok, rejected
-from model.sim.scenarios import ANSWER, PASSWORD, citizen, login
+from skc.model.ambiguity import load_register
+from skc.model.catalog import load_catalog
+from skc.model.lands import LANDS, LandId
+from skc.model.sim import ReferencePortal
+from skc.model.sim.outcome import SIM_REASONS, Outcome, ok, rejected
+from skc.model.sim.scenarios import ANSWER, PASSWORD, citizen, login
 
 SIM_DIR = Path(__file__).resolve().parents[2] / "model" / "sim"
 RULE_LITERAL = re.compile(r'"((?:[a-z_]+)(?:\.[a-z0-9_]+)+)"')

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from model.ambiguity import Readings
-from model.lands import LandId
-from model.sim import ReferencePortal, VirtualClock
-from model.sim.scenarios import (
+from skc.model.ambiguity import Readings
+from skc.model.lands import LandId
+from skc.model.sim import ReferencePortal, VirtualClock
+from skc.model.sim.scenarios import (
     ANSWER,
     OTHER_PASSWORD,
     PASSWORD,

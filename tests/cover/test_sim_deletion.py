@@ -4,10 +4,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from model.ambiguity import Readings
-from model.lands import LandId
-from model.sim import ReferencePortal, VirtualClock
-from model.sim.scenarios import PASSWORD, citizen, login
+from skc.model.ambiguity import Readings
+from skc.model.lands import LandId
+from skc.model.sim import ReferencePortal, VirtualClock
+from skc.model.sim.scenarios import PASSWORD, citizen, login
 
 IMMEDIATE: tuple[LandId, ...] = ("sachsen-anhalt", "gemeinsam-online", "hamburg", "niedersachsen")
 EMAIL = "anna@example.org"

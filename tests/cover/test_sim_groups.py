@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from model.sim import ReferencePortal, VirtualClock
-from model.sim.scenarios import PASSWORD, login, member, organisation
+from skc.model.sim import ReferencePortal, VirtualClock
+from skc.model.sim.scenarios import PASSWORD, login, member, organisation
 
 ADMIN, USER = "chef@example.org", "user@example.org"
 
@@ -162,7 +162,7 @@ def test_elster_certificate_belongs_to_one_person_when_deposited_twice() -> None
 
 def test_elster_is_refused_when_account_is_a_citizen() -> None:
     portal = ReferencePortal("hamburg")
-    from model.sim.scenarios import citizen
+    from skc.model.sim.scenarios import citizen
 
     citizen(portal, "anna@example.org")
     session = login(portal, "anna@example.org")

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from model.lands import LANDS, LandId
-from model.sim import ReferencePortal, VirtualClock
-from model.sim.scenarios import citizen, login
+from skc.model.lands import LANDS, LandId
+from skc.model.sim import ReferencePortal, VirtualClock
+from skc.model.sim.scenarios import citizen, login
 
 TRASH_30: tuple[LandId, ...] = ("gemeinsam-online", "hamburg", "niedersachsen")
 UNREAD_BLOCKS: tuple[LandId, ...] = ("sachsen-anhalt", "gemeinsam-online", "hamburg")

@@ -4,9 +4,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from model.lands import LandId
-from model.sim import ReferencePortal, VirtualClock
-from model.sim.scenarios import (
+from skc.model.lands import LandId
+from skc.model.sim import ReferencePortal, VirtualClock
+from skc.model.sim.scenarios import (
     ADULT,
     PASSWORD,
     PHONE,

@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from model.ambiguity import Readings
-from model.lands import LANDS, LandId
-from model.sim import IdCard, ReferencePortal, VirtualClock
-from model.sim.scenarios import PASSWORD, activation_token, citizen, login, organisation
+from skc.model.ambiguity import Readings
+from skc.model.lands import LANDS, LandId
+from skc.model.sim import IdCard, ReferencePortal, VirtualClock
+from skc.model.sim.scenarios import PASSWORD, activation_token, citizen, login, organisation
 
 PLUS_LANDS: tuple[LandId, ...] = ("sachsen-anhalt", "gemeinsam-online", "hamburg", "niedersachsen")
 CARD = IdCard("Anna", "Muster", date(1990, 2, 3), birth_name="Beispiel", title="Dr.")

@@ -4,10 +4,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from model.ambiguity import Readings
-from model.lands import LANDS, LandId
-from model.sim import IdCard, ReferencePortal, VirtualClock
-from model.sim.scenarios import (
+from skc.model.ambiguity import Readings
+from skc.model.lands import LANDS, LandId
+from skc.model.sim import IdCard, ReferencePortal, VirtualClock
+from skc.model.sim.scenarios import (
     ANSWER,
     PASSWORD,
     QUESTION,

@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from model.ambiguity import Readings
-from model.lands import LANDS, LandId
-from model.sim import ReferencePortal, VirtualClock
-from model.sim.scenarios import citizen, login
+from skc.model.ambiguity import Readings
+from skc.model.lands import LANDS, LandId
+from skc.model.sim import ReferencePortal, VirtualClock
+from skc.model.sim.scenarios import citizen, login
 
 IDLE_MINUTES: dict[LandId, int] = {
     "sachsen-anhalt": 20,

@@ -1,4 +1,4 @@
-"""Property tests of :mod:`model.strategies`: every Land x field, every rule, every reading.
+"""Property tests of :mod:`skc.model.strategies`: every Land x field, every rule, every reading.
 
 The expectations are derived here from the catalog on their own (limits, forbidden characters,
 which fields and rules a Land states) and checked with simple restatements of each rule, so a
@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 from hypothesis.strategies import SearchStrategy
 
-from model.ambiguity import Readings, load_register
-from model.catalog import load_catalog
-from model.errors import NotStatedError, UnknownNameError
-from model.lands import LANDS, LandId
-from model.strategies import (
+from skc.model.ambiguity import Readings, load_register
+from skc.model.catalog import load_catalog
+from skc.model.errors import NotStatedError, UnknownNameError
+from skc.model.lands import LANDS, LandId
+from skc.model.strategies import (
     UnbreakableRuleError,
     breakable_rules,
     field_cases,
@@ -31,7 +31,7 @@ from model.strategies import (
     invalid_values,
     valid_values,
 )
-from model.validators import resolve_params, validate
+from skc.model.validators import resolve_params, validate
 
 CATALOG = load_catalog()
 DEFAULT = Readings()

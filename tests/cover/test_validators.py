@@ -4,11 +4,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model.ambiguity import Readings, load_register
-from model.errors import UnknownNameError
-from model.lands import LANDS, LandId
-from model.sources import quote_occurs
-from model.validators import field_names, validate
+from skc.model.ambiguity import Readings, load_register
+from skc.model.errors import UnknownNameError
+from skc.model.lands import LANDS, LandId
+from skc.model.sources import quote_occurs
+from skc.model.validators import field_names, validate
 
 # The help texts' own password examples, each with the verbatim line it comes from.
 PASSWORD_EXAMPLES = {

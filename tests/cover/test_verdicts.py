@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.verdicts import Finding, Verdict, worst
+from skc.conformance.verdicts import Finding, Verdict, worst
 
 P, F, INC, E, N = (
     Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE, Verdict.ERROR, Verdict.NOT_APPLICABLE,

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from conformance.faults import Fault, shipped_faults
-from conformance.runner import RunConfig, run
-from model.lands import LANDS, LandId
+from skc.conformance.faults import Fault, shipped_faults
+from skc.conformance.runner import RunConfig, run
+from skc.model.lands import LANDS, LandId
 
 
 def _config(land: LandId, seed: int = 11, **kwargs: object) -> RunConfig:

@@ -7,9 +7,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from model.lands import LANDS, LandId
-from model.sim import ReferencePortal, VirtualClock
-from model.sim.scenarios import ANSWER, PASSWORD, QUESTION
+from skc.model.lands import LANDS, LandId
+from skc.model.sim import ReferencePortal, VirtualClock
+from skc.model.sim.scenarios import ANSWER, PASSWORD, QUESTION
 
 pytestmark = pytest.mark.slow
 
