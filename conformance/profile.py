@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from skc.model.ambiguity import Readings, default_readings
 from skc.model.errors import InputError
 from skc.model.lands import LANDS, LandId
-from skc.model.readings_file import compose_yaml_file, line_of, load_readings_file, yaml_data
+from skc.model.readings_file import compose_yaml_file, line_of, readings_from_node, yaml_data
 
 
 class Capability(StrEnum):
@@ -73,10 +73,15 @@ def reference_profile(land: LandId) -> PortalProfile:
     return PortalProfile(land=land, capabilities=dict.fromkeys(Capability, True))
 
 
+_TOP_LEVEL: tuple[str, ...] = (*PortalProfile.model_fields, "readings")
+
+
 def _explain(error: Any) -> str:
     where = ".".join(str(part) for part in error["loc"])
     message = str(error["msg"])
-    if where == "land":
+    if error["type"] == "extra_forbidden" and len(error["loc"]) == 1:
+        message += f" (valid keys: {', '.join(dict.fromkeys(_TOP_LEVEL))})"
+    elif where == "land":
         message += f" (valid: {', '.join(LANDS)})"
     elif where.startswith("capabilities"):
         message += f" (valid capabilities: {', '.join(c.value for c in Capability)})"
@@ -88,7 +93,8 @@ def load_profile(path: Path) -> PortalProfile:
     root = compose_yaml_file(path)
     data = yaml_data(root)
     if not isinstance(data, dict) or root is None:
-        raise InputError(f"{path}:1: expected a mapping with at least 'land'")
+        line = root.start_mark.line + 1 if root is not None else 1
+        raise InputError(f"{path}:{line}: expected a mapping with at least 'land'")
     fields = {key: value for key, value in data.items() if key != "readings"}
     try:
         profile = PortalProfile.model_validate(fields)
@@ -98,7 +104,7 @@ def load_profile(path: Path) -> PortalProfile:
         problems = "; ".join(_explain(error) for error in exc.errors())
         raise InputError(f"{path}:{line}: {problems}") from exc
     if "readings" in data:
-        profile = profile.model_copy(update={"readings": load_readings_file(path)})
+        profile = profile.model_copy(update={"readings": readings_from_node(path, root)})
     return profile
 
 

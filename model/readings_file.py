@@ -5,13 +5,14 @@
       house_number.charset: examples-shape
 
 Errors name the file, the line and what was expected; other top-level keys are left to the
-profile loader.
+profile loader. The safe reading of the file itself (size limit, no aliases or tags, libyaml's
+C parser) lives in :mod:`skc.model.yaml_file`; its two functions are re-exported here for the
+loaders that import them from this module.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -19,25 +20,7 @@ from pydantic import ValidationError
 from skc.model.ambiguity import Readings, load_register
 from skc.model.errors import InputError, UnknownNameError
 from skc.model.lands import LANDS
-
-
-def compose_yaml_file(path: Path) -> yaml.Node | None:
-    """Read ``path`` as a YAML node tree (lines kept); raise InputError naming file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the file ({exc.strerror})") from exc
-    try:
-        return yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise InputError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
-
-
-def yaml_data(root: yaml.Node | None) -> Any:
-    """The plain Python data of a composed node tree (None for an empty file)."""
-    return yaml.safe_load(yaml.serialize(root)) if root is not None else None
+from skc.model.yaml_file import compose_yaml_file, yaml_data
 
 
 def line_of(node: yaml.Node, loc: tuple[int | str, ...]) -> int:
@@ -71,7 +54,11 @@ def validation_error(
 
 def load_readings_file(path: Path) -> Readings:
     """Return the readings chosen in ``path``; raise InputError naming file and line."""
-    root = compose_yaml_file(path)
+    return readings_from_node(path, compose_yaml_file(path))
+
+
+def readings_from_node(path: Path, root: yaml.Node | None) -> Readings:
+    """The readings chosen in the ``readings:`` section of an already composed file."""
     if root is None:
         return Readings()
     if not isinstance(root, yaml.MappingNode):
@@ -85,10 +72,17 @@ def load_readings_file(path: Path) -> Readings:
                 f"{path}:{value.start_mark.line + 1}: "
                 "'readings' must map ambiguity ids to reading ids"
             )
+        register = load_register()
         for aid_node, rid_node in value.value:
             line = aid_node.start_mark.line + 1
+            if not isinstance(rid_node, yaml.ScalarNode):
+                raise InputError(
+                    f"{path}:{rid_node.start_mark.line + 1}: the reading of {aid_node.value} "
+                    "must be one reading id, not a list or mapping"
+                )
             aid, rid = str(aid_node.value), str(rid_node.value)
-            register = load_register()
+            if aid in chosen:
+                raise InputError(f"{path}:{line}: {aid} is chosen twice; keep one reading")
             if aid not in register:
                 raise InputError(f"{path}:{line}: {UnknownNameError('ambiguity', aid, register)}")
             if rid not in register[aid].reading_ids:
@@ -98,3 +92,13 @@ def load_readings_file(path: Path) -> Readings:
                 )
             chosen[aid] = rid
     return Readings(chosen)
+
+
+__all__ = [
+    "compose_yaml_file",
+    "line_of",
+    "load_readings_file",
+    "readings_from_node",
+    "validation_error",
+    "yaml_data",
+]
