@@ -1,0 +1,1 @@
+"""The virtual German eID card (skc.card): PACE, secure messaging, Restricted Identification."""
