@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from skc.model.catalog import ParamValue
 from skc.model.errors import CatalogError, UnknownNameError
 from skc.model.lands import LandId
+from skc.model.yaml_file import load_data_yaml
 
 
 class _Frozen(BaseModel):
@@ -80,7 +81,7 @@ def load_register() -> Mapping[str, Ambiguity]:
     name = "model/register/ambiguities.yaml"
     text = resources.files("skc.model").joinpath("register", "ambiguities.yaml").read_text("utf-8")
     try:
-        parsed = _RegisterFile.model_validate(yaml.safe_load(text))
+        parsed = _RegisterFile.model_validate(load_data_yaml(text))
     except (yaml.YAMLError, ValidationError) as exc:
         raise CatalogError(f"{name}: {exc}") from exc
     register: dict[str, Ambiguity] = {}

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from skc.model.errors import CatalogError, NotStatedError, UnknownNameError
 from skc.model.lands import LANDS, SEED_FILES, LandId
+from skc.model.yaml_file import load_data_yaml
 
 Family = Literal[
     "fields", "times", "lifecycle", "eid", "mailbox", "organisations", "interop", "payment"
@@ -141,7 +142,7 @@ class Catalog:
 
 def _load_file(name: str, text: str) -> _RuleFile:
     try:
-        data = yaml.safe_load(text)
+        data = load_data_yaml(text)
     except yaml.YAMLError as exc:
         raise CatalogError(f"{name}: not valid YAML: {exc}") from exc
     try:

@@ -27,6 +27,7 @@ from skc.model.catalog import load_catalog
 from skc.model.errors import CatalogError
 from skc.model.lands import LANDS, SEED_FILES, LandId
 from skc.model.sources import normalise, normalised_seed, sentences
+from skc.model.yaml_file import load_data_yaml
 
 _IGNORED = re.compile(
     r"https?://\S+"  # web addresses
@@ -73,7 +74,7 @@ def load_non_rules() -> tuple[NonRule, ...]:
     name = "model/register/non_rules.yaml"
     text = resources.files("skc.model").joinpath("register", "non_rules.yaml").read_text("utf-8")
     try:
-        return _NonRuleFile.model_validate(yaml.safe_load(text)).non_rules
+        return _NonRuleFile.model_validate(load_data_yaml(text)).non_rules
     except (yaml.YAMLError, ValidationError) as exc:
         raise CatalogError(f"{name}: {exc}") from exc
 

@@ -34,7 +34,7 @@ MAX_DEPTH: Final = 64
 """The deepest nesting of lists and mappings accepted in a user YAML file."""
 
 #: libyaml's C parser where PyYAML was built with it, else the pure-Python one.
-SAFE_LOADER: Final[type[yaml.SafeLoader]] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_LOADER: Final[type[Any]] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 HAS_LIBYAML: Final = SAFE_LOADER is not yaml.SafeLoader
 
 _MERGE_TAG: Final = "tag:yaml.org,2002:merge"
