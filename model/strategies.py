@@ -1,7 +1,7 @@
 """Public Hypothesis strategies: valid and invalid field values at every boundary of the model.
 
 Every limit comes from the rule catalog (``load_catalog()``, parameters resolved for the chosen
-readings by :func:`skc.model.validators.resolve_params`); nothing Land-specific is written here.
+readings by :func:`skc.model.parameters.resolve_params`); nothing Land-specific is written here.
 Generation aims at the edges the help texts name: exactly the minimum and the maximum length
 (and one past them), umlauts and ß, the allowed special characters, the house-number shapes
 ``0``, ``12``, ``12a``, ``12a-c`` and ``48-50``, Unicode look-alikes of ASCII letters and
@@ -19,7 +19,7 @@ from __future__ import annotations
 import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from typing import Final, TypeAlias
 
 from hypothesis import strategies as st
@@ -30,7 +30,8 @@ from skc.model.catalog import ParamValue, load_catalog
 from skc.model.checks import ASCII_SPECIAL, LOWER, UMLAUTS, UPPER
 from skc.model.errors import NotStatedError, UnknownNameError
 from skc.model.lands import LandId, parse_land
-from skc.model.validators import is_valid, parse_field, resolve_params, validate
+from skc.model.parameters import resolve_params
+from skc.model.validators import is_valid, parse_field, validate
 
 __all__ = [
     "UnbreakableRuleError",
@@ -127,7 +128,7 @@ def _parse(land: LandId | str, field: str) -> tuple[LandId, str]:
     return land_id, field
 
 
-@cache
+@lru_cache(maxsize=256)  # keyed by readings, which callers choose: bounded
 def _spec(land: LandId, field: str, readings: Readings) -> _Spec:
     catalog = load_catalog()
     enforced = validate(land, field, "", readings).rules_checked
@@ -514,7 +515,7 @@ _INVALID: Final[dict[str, Callable[[_Spec, str], list[_Variant]]]] = {
 # --- public API -----------------------------------------------------------------------------
 
 
-@cache
+@lru_cache(maxsize=1024)
 def _variants(
     land: LandId, field: str, readings: Readings, rule: str
 ) -> tuple[SearchStrategy[str], ...]:

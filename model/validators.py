@@ -8,7 +8,7 @@ ambiguity-register entries whose other readings would change the outcome for thi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import cast
 
 from skc.model.ambiguity import Readings, default_readings, load_register
@@ -16,6 +16,7 @@ from skc.model.catalog import ParamValue, Rule, load_catalog
 from skc.model.checks import FIELD_CHECKS, Check, Params
 from skc.model.errors import UnknownNameError
 from skc.model.lands import LANDS, LandId, parse_land
+from skc.model.parameters import resolve_params as resolve_params  # re-exported
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,23 +87,6 @@ def parse_field(name: str) -> str:
     return name
 
 
-def resolve_params(rule: Rule, land: LandId, readings: Readings) -> dict[str, ParamValue]:
-    """Return a rule's parameters for a Land, filling values the text leaves open from readings.
-
-    A parameter that is ``null`` in the catalog takes the value of the same name from the
-    chosen reading of a linked register entry that concerns this Land.
-    """
-    params = dict(rule.statement(land).params)
-    register = load_register()
-    for aid in rule.ambiguities:
-        if land not in register[aid].lands:
-            continue
-        for name, value in readings.reading(aid).params.items():
-            if params.get(name, 0) is None:
-                params[name] = value
-    return params
-
-
 def _chars_list(chars: ParamValue) -> str:
     return ", ".join(f'"{ch}"' for ch in str(chars)) if chars else ""
 
@@ -120,7 +104,7 @@ def _compile_rule(rule: Rule, land: LandId, readings: Readings) -> _CompiledRule
     return _CompiledRule(rule.id, FIELD_CHECKS[rule.id], params, violation)
 
 
-@cache
+@lru_cache(maxsize=512)  # keyed by readings, which user input chooses: bounded
 def _compiled(land: LandId, field: str, readings: Readings) -> tuple[_CompiledRule, ...]:
     out = []
     for rule in load_catalog().for_field(field):
@@ -146,7 +130,7 @@ def _relevant_ambiguities(land: LandId, field: str) -> tuple[str, ...]:
 _Pair = tuple[_CompiledRule | None, Readings, _CompiledRule | None, Readings]
 
 
-@cache
+@lru_cache(maxsize=512)
 def _reading_sensitive_rules(
     land: LandId, field: str, readings: Readings
 ) -> tuple[tuple[str, tuple[_Pair, ...]], ...]:

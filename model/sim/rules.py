@@ -2,16 +2,18 @@
 
 Every limit comes from the rule catalog; where the texts are ambiguous, the chosen reading of
 the ambiguity register fills in or overrides the parameter (the register entry must name both
-the Land and the rule). A rule a Land does not state yields ``None``: no invented value.
+the Land and the rule): :func:`skc.model.parameters.resolve_param`, the resolver the validators
+and strategies use too. A rule a Land does not state yields ``None``: no invented value.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from skc.model.ambiguity import Readings, default_readings, load_register
+from skc.model.ambiguity import Readings, default_readings
 from skc.model.catalog import ParamValue, load_catalog
 from skc.model.lands import LandId
+from skc.model.parameters import resolve_param
 from skc.model.validators import validate
 
 _UNITS = ("minutes", "hours", "days")
@@ -37,18 +39,11 @@ class LandRules:
         return any(rule.id.startswith(prefix) and rule.stated(self.land) for rule in self.catalog)
 
     def param(self, rule_id: str, name: str) -> ParamValue:
-        """The rule's parameter for this Land; a reading that concerns both overrides it."""
+        """The rule's parameter for this Land under the readings (the shared resolver)."""
         key = (rule_id, name)
         if key not in self._cache:
-            value: ParamValue = None
-            if self.stated(rule_id):
-                value = self.catalog.params(self.land, rule_id).get(name)
-            for entry in load_register().values():
-                if rule_id in entry.rules and self.land in entry.lands:
-                    params = self.readings.reading(entry.id).params
-                    if name in params:
-                        value = params[name]
-            self._cache[key] = value
+            self.catalog.rule(rule_id)  # an unknown id raises UnknownNameError, listing the ids
+            self._cache[key] = resolve_param(rule_id, self.land, self.readings, name)
         return self._cache[key]
 
     def int_param(self, rule_id: str, name: str) -> int | None:
