@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from skc import __version__
 from skc.conformance import catalog_views
 from skc.conformance.batch import run_batch
 from skc.model.ambiguity import Readings
@@ -53,6 +54,24 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"skc {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Reference model and conformance harness for German Servicekonto portals."""
+
+
 def _lands(names: list[str] | None) -> tuple[LandId, ...]:
     return tuple(parse_land(n) for n in names) if names else LANDS
 
@@ -72,10 +91,7 @@ def check(
         if batch:
             if value is not None or land or field:
                 _fail("--batch reads land, field and value from each stdin line; give no others")
-            out = sys.stdout
-            for line in run_batch(sys.stdin, readings):
-                out.write(line + "\n")
-            out.flush()
+            run_batch(sys.stdin.buffer, sys.stdout.buffer, readings)  # bytes: any locale
             return
         if land is None or field is None or value is None:
             _fail("give --land, --field and the value: skc check --land L --field F -- VALUE")
