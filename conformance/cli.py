@@ -209,6 +209,38 @@ def run_suites(
 
 
 @app.command()
+def simulate(
+    land: Annotated[
+        list[str] | None, typer.Option(help="Land id, repeatable, or 'all' (default: all).")
+    ] = None,
+    citizens: Annotated[int, typer.Option(help="Citizens per Land.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same tables.")] = 0,
+    out: Annotated[Path | None, typer.Option(help="Write journeys, events, kpis here.")] = None,
+    table_format: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
+    workers: Annotated[
+        int, typer.Option(help="Local Dask worker processes (0: run in this process).")
+    ] = 0,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Address of an existing Dask scheduler.")
+    ] = None,
+    reading: ReadingOption = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Simulate citizens walking a Land's reference portal; print KPIs, write the tables."""
+    from skc.analysis._command import run_simulate_command
+
+    try:
+        readings = Readings.parse(reading or []).overrides()
+        run_simulate_command(
+            lands=land or [], citizens=citizens, seed=seed, out=out, fmt=table_format,
+            workers=workers, scheduler=scheduler, readings=readings,
+            console=Console(soft_wrap=True), progress=progress,
+        )  # fmt: skip
+    except HarnessError as exc:
+        _fail(str(exc))
+
+
+@app.command()
 def demo() -> None:
     """Tour the reference model: catalog, a Länder diff, the seeds' examples, a timeout."""
     from skc.conformance.demo import run_demo

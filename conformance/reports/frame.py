@@ -26,9 +26,9 @@ RESULT_COLUMNS = (
 _KNOWN = frozenset((*HEADER_COLUMNS, *RESULT_COLUMNS))
 
 
-def load_results(path: Path) -> pd.DataFrame:
+def load_results(path: str | Path) -> pd.DataFrame:
     """Load a results.jsonl file, or the one in a reports directory, one row per result."""
-    file = path / RESULTS_FILE if path.is_dir() else path
+    file = Path(path) / RESULTS_FILE if Path(path).is_dir() else Path(path)
     if not file.is_file():
         raise InputError(
             f"{file}: no results file here; pass a run's {RESULTS_FILE} "
