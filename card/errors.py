@@ -7,6 +7,8 @@ HarnessError                          (skc.model.errors)
     ├── CardProtocolError (ValueError)    malformed APDU, TLV, point or secure-messaging object
     │   └── SecureMessagingError          missing (69 87) or wrong (69 88) SM objects or MAC
     ├── CardProfileError (InputError)     a card profile file is malformed (file:line in message)
+    ├── UnknownAttributeError (UnknownNameError)  an eID attribute name that does not exist
+    ├── RequiredAttributeError (ValueError)   the holder deselected a required attribute
     └── CardStatusError                   the card answered with a status word other than 90 00
         ├── PasswordError                 PACE failed: wrong password, retries left in ``retries``
         ├── PasswordSuspendedError        PIN suspended (63 C1): run PACE with the CAN first
@@ -18,7 +20,7 @@ HarnessError                          (skc.model.errors)
 
 from __future__ import annotations
 
-from skc.model.errors import HarnessError, InputError
+from skc.model.errors import HarnessError, InputError, UnknownNameError
 
 
 class CardError(HarnessError):
@@ -43,6 +45,14 @@ class SecureMessagingError(CardProtocolError):
 
 class CardProfileError(CardError, InputError):
     """A card profile file is malformed; the message names the file and line."""
+
+
+class UnknownAttributeError(CardError, UnknownNameError):
+    """An eID attribute name that does not exist; the message lists the valid ones."""
+
+
+class RequiredAttributeError(CardError, ValueError):
+    """The holder tried to deselect a required attribute (the pseudonym of a login)."""
 
 
 class CardStatusError(CardError):
