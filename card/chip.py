@@ -170,7 +170,8 @@ class EidOS(Iso7816OS):  # type: ignore[misc]
     def _select(self, command: Command) -> tuple[int, bytes]:
         if command.p1 == 0x04 and command.data != EID_AID:
             raise StatusWordError(0x6A82)
-        self.mf.selectFile(command.p1, command.p2 | 0x0C, command.data)
+        # _selectFile, not selectFile: the latter logs the whole file tree at INFO on every call.
+        self.mf.current = self.mf._selectFile(command.p1, command.p2, command.data)
         return 0x9000, b""
 
     def _readable(self, ef: Any) -> bool:

@@ -1,15 +1,17 @@
 """Elliptic-curve arithmetic on brainpoolP256r1 with plain Python integers.
 
 PACE's generic mapping computes a new generator ``G' = s*G + H`` and then does Diffie-Hellman over
-``G'``; ``cryptography`` only offers ECDH over the standard generator and returns only the x
-coordinate, so the points themselves are computed here (Jacobian coordinates, no inversions in the
-loop). ``multiply`` uses ``cryptography`` for the x coordinate and recovers the sign of y with a
-second exchange, which is several times faster than the pure-integer ladder ``multiply_plain``;
-both are tested against each other and against the ICAO 9303-11 worked example.
+``G'``; ``cryptography`` only offers keys over the standard generator and ECDH returns only the x
+coordinate, so whole points are computed here (Jacobian coordinates, no inversion in the loop):
+``multiply`` with a 4-bit window, ``multiply_plain`` by double-and-add as the reference. Both
+are tested against each other and against the ICAO 9303-11 worked example. ``public_key``
+(``k*G``) adds from a fixed-base table built on first use; ``shared_x`` (the ECDH secret) is
+computed by ``cryptography``.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -126,35 +128,72 @@ def multiply_plain(k: int, point: Point) -> Point:
     return result
 
 
-def _x_of_multiple(k: int, point: Point) -> int:
-    private = ec.derive_private_key(k, _CURVE)
-    public = ec.EllipticCurvePublicKey.from_encoded_point(_CURVE, point.encode())
-    return int.from_bytes(private.exchange(ec.ECDH(), public), "big")
-
-
 def multiply(k: int, point: Point) -> Point:
-    """``k * point``: x from an ECDH exchange in ``cryptography``, y's sign from ``(k+1)*point``.
-
-    p = 3 mod 4 on brainpoolP256r1, so a square root is one exponentiation.
-    """
+    """``k * point`` with a fixed 4-bit window (15 precomputed multiples, 64 additions)."""
     k %= N
-    if k in (0, 1, N - 1):
-        return multiply_plain(k, point)
-    x = _x_of_multiple(k, point)
-    y = pow((x * x * x + A * x + B) % P, (P + 1) // 4, P)
-    candidate = Point(x, y)
-    x_next = _x_of_multiple(k + 1, point)
-    if add(candidate, point).x == x_next:
-        return candidate
-    return Point(x, P - y)
+    if k == 0:
+        raise CardProtocolError("the scalar multiple is the point at infinity")
+    table = [point]
+    acc: _Jacobian = (point.x, point.y, 1)
+    for _ in range(14):
+        acc = _add_affine(acc, point)
+        multiple = _to_affine(acc)
+        if multiple is None:  # only for points of tiny order, never on this curve's group
+            return multiply_plain(k, point)
+        table.append(multiple)
+    acc = (1, 1, 0)
+    for shift in range(252, -1, -4):
+        if acc[2]:
+            for _ in range(4):
+                acc = _double(acc)
+        digit = k >> shift & 15
+        if digit:
+            acc = _add_affine(acc, table[digit - 1])
+    result = _to_affine(acc)
+    if result is None:
+        raise CardProtocolError("the scalar multiple is the point at infinity")
+    return result
+
+
+@functools.cache
+def _base_table() -> tuple[tuple[Point, ...], ...]:
+    """``d * 16**i * G`` for every 4-bit digit d and position i (computed once, ~1000 points)."""
+    rows: list[tuple[Point, ...]] = []
+    base = G
+    for _ in range(64):
+        row = [base]
+        acc: _Jacobian = (base.x, base.y, 1)
+        for _ in range(14):
+            acc = _add_affine(acc, base)
+            point = _to_affine(acc)
+            assert point is not None
+            row.append(point)
+        rows.append(tuple(row))
+        after = _to_affine(_add_affine(acc, base))  # 16 * base
+        assert after is not None
+        base = after
+    return tuple(rows)
 
 
 def public_key(k: int) -> Point:
-    """``k * G`` through ``cryptography``."""
-    numbers = ec.derive_private_key(k % N, _CURVE).public_key().public_numbers()
-    return Point(numbers.x, numbers.y)
+    """``k * G`` with a fixed-base table: 64 additions and no doubling."""
+    k %= N
+    if k == 0:
+        raise CardProtocolError("the scalar multiple is the point at infinity")
+    acc: _Jacobian = (1, 1, 0)
+    for row in _base_table():
+        digit = k & 15
+        if digit:
+            acc = _add_affine(acc, row[digit - 1])
+        k >>= 4
+    result = _to_affine(acc)
+    assert result is not None
+    return result
 
 
 def shared_x(k: int, point: Point) -> bytes:
-    """The x coordinate of ``k * point``, 32 bytes: the ECDH shared secret (TR-03111 4.3.1)."""
-    return _x_of_multiple(k % N, point).to_bytes(SIZE, "big")
+    """The x coordinate of ``k * point``, 32 bytes: the ECDH shared secret (TR-03111 4.3.1),
+    computed by ``cryptography``."""
+    private = ec.derive_private_key(k % N, _CURVE)
+    public = ec.EllipticCurvePublicKey.from_encoded_point(_CURVE, point.encode())
+    return private.exchange(ec.ECDH(), public)

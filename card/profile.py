@@ -17,6 +17,7 @@ in reprs, logs and error messages. ``CardProfile.model_validate`` accepts the sa
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import date
 from pathlib import Path
@@ -153,11 +154,21 @@ def _problem(path: Path, root: yaml.Node, error: ValidationError) -> CardProfile
 def load_profile(path: str | Path) -> CardProfile:
     """Read and validate a card profile file; CardProfileError names ``file:line`` and the field.
 
-    A bare name (``erika-mustermann``) is looked up in ``fixtures/cards/``.
+    A bare name (``erika-mustermann``) is looked up in ``fixtures/cards/``. Profiles are frozen,
+    so a file read before (same path, same modification time) is not parsed again.
     """
     file = Path(path)
     if not file.suffix and not file.exists():
         file = CARDS_DIR / f"{file.name}.yaml"
+    try:
+        stamp = file.stat().st_mtime_ns
+    except OSError:
+        stamp = -1
+    return _load(file, stamp)
+
+
+@functools.lru_cache(maxsize=64)
+def _load(file: Path, stamp: int) -> CardProfile:
     try:
         root = compose_yaml_file(file)
     except InputError as exc:

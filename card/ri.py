@@ -11,6 +11,7 @@ a portal and its test fixtures agree on them without a PKI.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from skc.card import ec, tlv
@@ -25,6 +26,7 @@ def sector_private_key(sector: str) -> int:
     return int.from_bytes(digest, "big") % (ec.N - 1) + 1
 
 
+@functools.lru_cache(maxsize=256)
 def sector_public_key(sector: str) -> ec.Point:
     """``PK_Sector`` of a named sector."""
     return ec.public_key(sector_private_key(sector))

@@ -113,6 +113,11 @@ def test_fast_multiply_equals_the_plain_ladder_when_scalars_vary() -> None:
         assert ec.multiply(k, point) == ec.multiply_plain(k, point)
 
 
+def test_fixed_base_public_key_equals_the_plain_ladder_when_scalars_vary() -> None:
+    for k in (1, 2, 15, 16, 17, SK_MAP_IC, ec.N - 1, 2**200 + 7):
+        assert ec.public_key(k) == ec.multiply_plain(k, ec.G)
+
+
 def test_decode_rejects_a_point_when_it_is_not_on_the_curve() -> None:
     bad = bytearray(PK_MAP_IC)
     bad[-1] ^= 1
