@@ -1,29 +1,37 @@
 """Lock-step execution: every step runs on the portal under test and on the model, then compare.
 
-The model is the reference portal (an in-process connection without faults). A disagreement
-raises :class:`StepFailure` carrying the rule it concerns and the step log so far, which is the
-example a finding shows. The rule is chosen so that a finding points at the help-text sentence
-that decides: the rule the model rejected with, else the rule the step probes, else the rule
-the portal named. When both rejected for different reasons, a time limit either side named
-comes first (limits are checked before the action), then the model's rule.
+The model is injected (``CheckContext.model``; by default the reference portal without faults).
+The portal under test is reached through a :class:`~skc.conformance.adapters.guard.
+GuardedConnection` (deadline, rate limit), with the example's own
+:class:`~skc.conformance.adapters.identities.Identities`; every account it creates there is
+deleted when the pair closes, and the ledger says how that went.
+
+A disagreement raises :class:`StepFailure` carrying the rule it concerns and the step log so
+far, which is the example a finding shows. The rule is chosen so that a finding points at the
+help-text sentence that decides: the rule the model rejected with, else the rule the step
+probes, else the rule the portal named. When both rejected for different reasons, a time limit
+either side named comes first (limits are checked before the action), then the model's rule.
+How values compare comes from the operation's declaration (``returns.compare``).
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from types import TracebackType
 from typing import Any
 
-from skc.conformance.adapters.operations import NEEDS, operation
+from skc.conformance.adapters.guard import CallGuard, GuardedConnection
+from skc.conformance.adapters.identities import Identities, LedgerEntry
+from skc.conformance.adapters.operations import OPERATIONS, Operation, operation
 from skc.conformance.adapters.protocol import Connection
 from skc.conformance.profile import Capability, PortalProfile
-from skc.conformance.steps import Secret, Step, resolve
+from skc.conformance.steps import Secret, Step, Verbatim, resolve
 from skc.conformance.verdicts import Verdict
 from skc.model.catalog import load_catalog
 from skc.model.errors import AdapterError, AdapterTimeoutError
-from skc.model.sim.outcome import Outcome
+from skc.model.sim.outcome import SIM_REASONS, Outcome
 from skc.model.sim.rules import LandRules
 
 
@@ -34,6 +42,16 @@ class Unobservable(Exception):  # noqa: N818 - a verdict signal, not an error co
         super().__init__(reason)
         self.verdict = verdict
         self.reason = reason
+
+
+class Abort(BaseException):  # not an Exception, so Hypothesis never shrinks it
+    """Ends a Hypothesis run at once: an adapter error or an unobservable step is not a finding,
+    so it must not be shrunk or retried. :func:`~skc.conformance.suites.base.guarded` unwraps
+    ``cause`` outside ``given()``."""
+
+    def __init__(self, cause: AdapterError | Unobservable) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +72,13 @@ class StepFailure(AssertionError):  # noqa: N818 - a verdict signal, named like 
         self.log = log
 
 
+@dataclass(slots=True)
+class _Created:
+    address: str
+    operation: str
+    passwords: tuple[str, ...]
+
+
 def describe(outcome: Outcome) -> str:
     """An outcome in a few words (never an id or a secret)."""
     if outcome.accepted:
@@ -66,18 +91,21 @@ def _catalog_rules(outcome: Outcome) -> tuple[str, ...]:
     return tuple(rule for rule in outcome.rules if rule in ids)
 
 
-_ID_QUERIES = frozenset({"account_id_of"})
-
-
-def _comparable(value: object) -> object:
-    """Ids differ between implementations; compare counts, flags, states and sizes instead."""
-    if isinstance(value, tuple | list | frozenset | set):
+def _comparable(op: Operation, value: object) -> object:
+    """The part of a query's value both implementations must agree on, per its declaration."""
+    if op.compare == "presence":  # ids differ between implementations
+        return value is not None
+    if op.compare == "size" and isinstance(value, tuple | list | frozenset | set | Mapping):
         return len(value)
     return value
 
 
 class Lockstep:
-    """Runs steps on a target and the model, keeping each side's saved values apart."""
+    """Runs steps on a target and the model, keeping each side's saved values apart.
+
+    A context manager: leaving it deletes the accounts created on the target and closes both
+    connections. With ``abort`` set, adapter errors and unobservable steps raise :class:`Abort`.
+    """
 
     def __init__(
         self,
@@ -85,25 +113,90 @@ class Lockstep:
         model: Connection,
         profile: PortalProfile,
         *,
-        call_timeout_s: float = 30.0,
+        call_timeout_s: float | None = None,
+        guard: CallGuard | None = None,
+        identities: Identities | None = None,
+        on_ledger: Callable[[LedgerEntry], None] | None = None,
+        check: str = "",
+        abort: bool = False,
+        on_close: Callable[[Lockstep], None] | None = None,
     ) -> None:
-        self.target = target
+        if guard is None:
+            guard = CallGuard(call_timeout_s)
+            guard.configure(profile)
+        self.guard = guard
+        self.target = (
+            target if isinstance(target, GuardedConnection) else GuardedConnection(target, guard)
+        )
         self.model = model
         self.profile = profile
         self.rules = LandRules(profile.land, profile.readings)
-        self.call_timeout_s = call_timeout_s
+        self.identities = identities if identities is not None else Identities("x")
+        self.on_ledger = on_ledger
+        self.check = check
+        self.abort = abort
+        self.on_close = on_close
         self.saved: tuple[dict[str, object], dict[str, object]] = ({}, {})
         self.log: list[Step] = []
         self.exercised: set[str] = set()
         self.secrets_used: set[str] = set()
+        self.passwords_used: set[str] = set()
+        self.warnings: list[str] = []
+        self.created: list[_Created] = []
+        self.closed = False
+
+    def __enter__(self) -> Lockstep:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc is None:
+            self.close()
+            return
+        try:  # the step's own failure is what counts; a failing cleanup is only noted
+            self.close()
+        except (AdapterError, Abort) as problem:
+            self.warnings.append(f"closing the connection failed: {problem}")
+            if self.on_close is not None:
+                self.on_close(self)
 
     def close(self) -> None:
-        """Close both connections."""
-        self.target.close()
-        self.model.close()
+        """Delete the accounts created on the target, then close both connections."""
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self._clean_up()
+            self.target.close()
+        except AdapterError as exc:
+            self._raise(exc)
+        finally:
+            self.model.close()
+            if self.on_close is not None:
+                self.on_close(self)
 
     def run(self, step: Step) -> tuple[Outcome, Outcome]:
         """Run one step on both sides (target first); raise StepFailure if they disagree."""
+        try:
+            return self._run(step)
+        except (AdapterError, Unobservable) as exc:
+            self._raise(exc)
+            raise  # unreachable: _raise always raises
+
+    def run_all(self, steps: list[Step]) -> None:
+        """Run steps in order."""
+        for step in steps:
+            self.run(step)
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _raise(self, exc: AdapterError | Unobservable) -> None:
+        if self.abort:
+            raise Abort(exc) from exc
+        raise exc
+
+    def _run(self, step: Step) -> tuple[Outcome, Outcome]:
         self.log.append(step)
         if step.rule:
             self.exercised.add(step.rule)
@@ -113,54 +206,71 @@ class Lockstep:
         if step.do == "mail_token":
             return self._mail_token(step)
         op = operation(step.do)
-        needed = NEEDS.get(op.name)
-        if needed is not None and not self.profile.has(Capability(needed)):
+        needed = op.needs
+        if needed is not None and not self.profile.has(needed):
             raise Unobservable(
-                Verdict.NOT_APPLICABLE, f"the profile declares {needed!r} absent ({op.name})"
+                Verdict.NOT_APPLICABLE, f"the profile declares {needed.value!r} absent ({op.name})"
             )
-        self._note_secrets(step.args)
-        model_out = self.model.call(op.name, resolve(step.args, self.saved[1]))
-        target_out = self._call_target(op.name, resolve(step.args, self.saved[0]))
+        args = self._addresses(op, step.args)
+        model_args = resolve(args, self.saved[1])
+        target_args = resolve(args, self.saved[0])
+        self._note_secrets(op, target_args)
+        self._note_secrets(op, model_args)
+        model_out = self.model.call(op.name, model_args)
+        target_out = self.target.call(op.name, target_args)
         self.exercised.update(_catalog_rules(model_out))
+        if op.creates_account is not None and target_out.accepted:
+            self._created(op, target_args)
         if step.save:
             self.saved[0][step.save] = target_out.value
             self.saved[1][step.save] = model_out.value
-        ids = op.name in _ID_QUERIES
-        mismatch = self._compare(step, op.query, target_out, model_out, ids=ids)
+        self._warn_unnamed(op, target_out)
+        mismatch = self._compare(step, op, target_out, model_out)
         if mismatch is not None:
             raise StepFailure(mismatch, tuple(self.log))
         return target_out, model_out
 
-    def run_all(self, steps: list[Step]) -> None:
-        """Run steps in order."""
-        for step in steps:
-            self.run(step)
+    def _addresses(self, op: Operation, args: Mapping[str, Any]) -> dict[str, Any]:
+        """Address arguments written in the step become the example's unique addresses."""
+        out = dict(args)
+        for param in op.params:
+            value = args.get(param.name)
+            if param.kind == "email" and isinstance(value, str) and not value.startswith("$"):
+                out[param.name] = self.identities.address(value)
+        return out
 
-    # --- internals ----------------------------------------------------------------------------
+    def _note_secrets(self, op: Operation, args: Mapping[str, Any]) -> None:
+        for param in op.params:
+            value = args.get(param.name)
+            if param.secret and isinstance(value, str) and value:
+                self.secrets_used.add(value)
+                if "password" in param.name:
+                    self.passwords_used.add(value)
 
-    def _note_secrets(self, args: Mapping[str, Any]) -> None:
-        for value in args.values():
-            if isinstance(value, Secret):
-                self.secrets_used.add(value.value)
+    def _created(self, op: Operation, args: Mapping[str, Any]) -> None:
+        address = args.get(op.creates_account or "")
+        if not isinstance(address, str):
+            return
+        passwords = tuple(
+            str(args[p.name]) for p in op.params if p.secret and isinstance(args.get(p.name), str)
+        )
+        self.created.append(_Created(address, op.name, passwords))
 
-    def _call_target(self, name: str, arguments: Mapping[str, Any]) -> Outcome:
-        started = time.monotonic()
-        try:
-            outcome = self.target.call(name, arguments)
-        except AdapterError:
-            raise
-        except TimeoutError as exc:
-            raise AdapterTimeoutError(f"{name} timed out: {exc}") from exc
-        except Exception as exc:
-            raise AdapterError(f"{name} raised {type(exc).__name__}: {exc}") from exc
-        elapsed = time.monotonic() - started
-        if elapsed > self.call_timeout_s:
-            raise AdapterTimeoutError(
-                f"{name} took {elapsed:.1f} s, more than the {self.call_timeout_s:g} s limit"
+    def _warn_unnamed(self, op: Operation, target: Outcome) -> None:
+        if target.accepted:
+            return
+        if not target.rules:
+            self.warnings.append(
+                f"{op.name}: the portal rejected without naming a rule; compared accept/reject "
+                "only (name the rule ids of the errors shown, see skc rules)"
             )
-        if not isinstance(outcome, Outcome):
-            raise AdapterError(f"{name} returned {type(outcome).__name__}, not an Outcome")
-        return outcome
+            return
+        ids = load_catalog().ids
+        unknown = [r for r in target.rules if r not in ids and r not in SIM_REASONS]
+        if unknown:
+            self.warnings.append(
+                f"{op.name}: the portal named unknown rule ids {', '.join(sorted(unknown))}"
+            )
 
     def _advance(self, step: Step) -> None:
         if not self.profile.has(Capability.CLOCK_CONTROL):
@@ -185,24 +295,18 @@ class Lockstep:
                 seconds=int(args.get("seconds", 0)),
             )
         self.model.advance_clock(delta)
-        try:
-            self.target.advance_clock(delta)
-        except AdapterError:
-            raise
-        except Exception as exc:
-            raise AdapterError(f"advancing the clock failed: {exc}") from exc
+        self.target.advance_clock(delta)
 
     def _mail_token(self, step: Step) -> tuple[Outcome, Outcome]:
         if not self.profile.has(Capability.MAIL_CAPTURE):
             raise Unobservable(
                 Verdict.INCONCLUSIVE, "reading e-mails needs 'mail_capture', which is absent"
             )
-        address, kind = str(step.args["to"]), str(step.args["kind"])
+        to = step.args["to"]
+        address = self.identities.address(to) if isinstance(to, str) else str(to)
+        kind = str(step.args["kind"])
         model_token = self.model.captured_token(address, kind)
-        try:
-            target_token = self.target.captured_token(address, kind)
-        except Exception as exc:
-            raise AdapterError(f"reading the captured mail failed: {exc}") from exc
+        target_token = self.target.captured_token(address, kind)
         if step.save:
             self.saved[0][step.save] = target_token
             self.saved[1][step.save] = model_token
@@ -214,17 +318,15 @@ class Lockstep:
         return Outcome(accepted=True), Outcome(accepted=True)
 
     def _compare(
-        self, step: Step, query: bool, target: Outcome, model: Outcome, *, ids: bool = False
+        self, step: Step, op: Operation, target: Outcome, model: Outcome
     ) -> Mismatch | None:
         expected, observed = describe(model), describe(target)
         differs = target.accepted != model.accepted
         if not differs and not target.accepted:
             seen, want = set(_catalog_rules(target)), set(_catalog_rules(model))
             differs = bool(seen and want and not seen & want)
-        if not differs and target.accepted and query:
-            want_value, seen_value = _comparable(model.value), _comparable(target.value)
-            if ids:  # an id differs between implementations: compare only that there is one
-                want_value, seen_value = want_value is not None, seen_value is not None
+        if not differs and target.accepted and op.query and op.compare != "none":
+            want_value, seen_value = _comparable(op, model.value), _comparable(op, target.value)
             if want_value != seen_value:
                 differs = True
                 expected, observed = f"accepted: {want_value!r}", f"accepted: {seen_value!r}"
@@ -253,5 +355,85 @@ class Lockstep:
                 return step.rule if step.rule in named else named[0]
         return step.rule or (target.rules or model.rules or ("sim.unattributed",))[0]
 
+    # --- cleanup ------------------------------------------------------------------------------
 
-__all__ = ["Lockstep", "Mismatch", "StepFailure", "Unobservable", "describe"]
+    def _clean_up(self) -> None:
+        """Delete every account this pair created on the target; write each to the ledger."""
+        pending = list(self.created)
+        self.created.clear()
+        stop: str | None = None
+        for account in pending:
+            if stop is not None:
+                cleaned, how = False, stop
+            else:
+                try:
+                    cleaned, how = self._delete(account)
+                except AdapterTimeoutError as exc:
+                    cleaned, how = False, f"error: {exc}"
+                    stop = "not attempted: an earlier cleanup call timed out"
+                except AdapterError as exc:
+                    cleaned, how = False, f"error: {exc}"
+            if self.on_ledger is not None:
+                self.on_ledger(
+                    LedgerEntry(
+                        account.address, self.profile.land, self.check, account.operation,
+                        cleaned, how,
+                    )
+                )  # fmt: skip
+        if stop is not None:
+            raise AdapterTimeoutError(f"cleaning up test accounts: {stop}")
+
+    def _delete(self, account: _Created) -> tuple[bool, str]:
+        found = self.target.call("account_id_of", {"email": account.address})
+        if found.accepted and found.value is None:
+            return True, "already gone"
+        organisation = account.operation == "register_organisation"
+        delete = "delete_organisation" if organisation else "delete_account"
+        needed = operation(delete).needs
+        if needed is not None and not self.profile.has(needed):
+            return False, f"not deleted: {delete} needs {needed.value!r}"
+        session = self._log_in(account)
+        if session is None and self._activate(account):
+            session = self._log_in(account)
+        if session is None:
+            return False, "not deleted: no password known to this example logs in"
+        outcome = self.target.call(delete, {"session": session})
+        if outcome.accepted:
+            return True, "deleted"
+        return False, f"not deleted: {delete} {describe(outcome)}"
+
+    def _log_in(self, account: _Created) -> str | None:
+        """A session of the account, trying the passwords this example used (its own first)."""
+        for password in dict.fromkeys((*account.passwords, *sorted(self.passwords_used))):
+            login = self.target.call("login", {"email": account.address, "password": password})
+            if login.accepted and isinstance(login.value, str):
+                return login.value
+        return None
+
+    def _activate(self, account: _Created) -> bool:
+        """Follow a captured activation link of a registration the example left pending."""
+        if account.operation == "add_org_user" or not self.profile.has(Capability.MAIL_CAPTURE):
+            return False
+        token = self.target.captured_token(account.address, "activation")
+        return token is not None and self.target.call("activate", {"token": token}).accepted
+
+
+def secret_arguments(step: Step) -> tuple[str, ...]:
+    """The secret parameters a step fills with a literal value (a scenario file must not)."""
+    if step.do not in OPERATIONS:
+        return ()
+    op = operation(step.do)
+    found = []
+    for param in op.params:
+        value = step.args.get(param.name)
+        if not param.secret or value is None or isinstance(value, Secret | Verbatim):
+            continue
+        if not (isinstance(value, str) and value.startswith("$") and not value.startswith("$$")):
+            found.append(param.name)
+    return tuple(found)
+
+
+__all__ = [
+    "Abort", "Lockstep", "Mismatch", "StepFailure", "Unobservable", "describe",
+    "secret_arguments",
+]  # fmt: skip

@@ -14,19 +14,22 @@ clock (``seconds`` / ``minutes`` / ``hours`` / ``days``, or ``limit_of: RULE`` w
 ``kind`` sent ``to`` an address.
 ``$name`` refers to a saved value or to one of the named secrets and test cards below (write
 ``$$`` for a literal ``$``); secrets are resolved only when a step runs and are never rendered.
+A secret argument (a password, security answer, PIN, PUK or CAN) must be such a reference: a
+scenario file that writes one literally is refused at load. ``$card`` and ``$other_card`` are
+test-card references (:mod:`skc.conformance.adapters.cards`); the eID login takes a card and a
+PIN (``$pin``, the test cards' PIN, or ``$wrong_pin``), never a pseudonym.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from skc.conformance.adapters.cards import DEFAULT_PIN
 from skc.model.sim.scenarios import ANSWER, OTHER_PASSWORD, PASSWORD
-from skc.model.sim.state import IdCard
 
 PSEUDO_OPERATIONS: Final = ("advance", "mail_token")
 
@@ -56,11 +59,11 @@ SECRETS: Final[dict[str, Secret]] = {
     "other_password": Secret(OTHER_PASSWORD),
     "answer": Secret(ANSWER),
     "wrong_answer": Secret("Falsche Antwort"),
+    "pin": Secret(DEFAULT_PIN),
+    "wrong_pin": Secret("975310"),
 }
-CARDS: Final[dict[str, IdCard]] = {
-    "card": IdCard("Erika", "Mustermann", date(1964, 8, 12), pseudonym="pseudonym-erika"),
-    "other_card": IdCard("Max", "Beispiel", date(1975, 1, 30), pseudonym="pseudonym-max"),
-}
+# Test-card references (the adapter presents the card; see skc.conformance.adapters.cards).
+CARDS: Final[dict[str, str]] = {"card": "erika-mustermann", "other_card": "max-beispiel"}
 
 
 def describe_secret(value: str) -> str:

@@ -1,85 +1,153 @@
-"""The operations a person (or an authority) can perform on a portal, read off the reference API.
+"""The operations an adapter must speak, declared once as data (``operations.yaml``).
 
-The reference portal's public methods are the vocabulary of the help texts; each becomes an
-:class:`Operation` with its parameter names and kinds, so scenarios, suites and every adapter
-share one list, and a wrong name or argument is caught before a portal sees it.
+Every operation a scenario, a suite or a replay can ask of a portal is declared in
+``operations.yaml`` beside this module: its name, its parameters with types, whether it is a
+query or an action, the capability it needs, who performs it and what it returns. The in-process
+adapter, argument coercion, the capability checks and the scenario validation derive from these
+declarations; an operation without a declared capability is a load error.
+
+The vocabulary of the adapter contract
+======================================
+
+``Connection.call(operation, arguments)`` receives an operation name from :data:`OPERATIONS`
+and plain arguments keyed by parameter name, typed as declared:
+
+* ``str``, ``int``, ``bool``; ``email`` (an address, already unique to the example: the harness
+  namespaces every address it makes up); ``secret`` (a password, security answer, PIN, PUK or
+  CAN: never log it); ``date`` (an ISO ``YYYY-MM-DD`` string); ``card`` (a test-card reference
+  such as ``"erika-mustermann"``: the adapter presents that card, with the ``pin`` argument,
+  to its eID client); ``str_list`` (a sequence of strings); ``mapping`` (``str -> str``).
+
+It answers with an :class:`~skc.model.sim.outcome.Outcome`:
+
+* ``accepted=True`` and ``value`` as the declaration's ``returns.value`` says: ``id`` and
+  ``session`` (any string the portal uses; ids are compared only by presence), ``count`` (an
+  int), ``flag`` (a bool), ``status`` (one of the status words below), ``ids`` (a collection,
+  compared by size), ``text``, ``mapping`` (``str -> str``), ``token`` or ``none``;
+* ``accepted=False`` and ``rules``: the rule ids (``skc rules`` lists them; ``sim.*`` ids for
+  generic preconditions such as ``sim.not_logged_in``, see
+  :data:`~skc.model.sim.outcome.SIM_REASONS`) of the errors the portal showed. A portal that
+  rejects without naming any rule is compared on accept / reject only, and the check result
+  carries a warning that the report shows (``CheckResult.warnings``).
+
+Status values: ``account_status`` answers ``pending``, ``active``, ``locked``,
+``deactivated``, ``deleted``, ``purged`` or ``unknown``; ``account_level`` answers
+``servicekonto`` / ``servicekonto_plus`` (Berlin: ``level1`` / ``level2``).
+
+Roles: ``user`` operations are what a person does in the portal; ``back_office`` operations
+(``offer_service``, ``start_vorgang``, ``deliver_message``, ``approve_service``,
+``confirm_at_office``, ``report_payment``) are what an authority or a payment provider does,
+through the portal's test API; ``test_hook`` operations (:data:`HOOKS`: ``advance_clock``,
+``captured_token``) are served by the connection's own methods. Transport failures raise
+:class:`~skc.model.errors.AdapterError` (verdict ``error``, never a portal verdict).
 """
 
 from __future__ import annotations
 
-import inspect
-import typing
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Final, Literal
 
-from skc.model.errors import UnknownNameError
-from skc.model.sim.portal import ReferencePortal
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-ParamKind = Literal["str", "int", "bool", "date", "card", "list", "mapping", "optional"]
+from skc.conformance.profile import Capability
+from skc.model.errors import CatalogError, UnknownNameError
+from skc.model.readings_file import compose_yaml_file, line_of, yaml_data
 
-# Reads that change nothing; their values are compared between portal and model.
-QUERIES: Final = frozenset(
-    {"account_status", "account_level", "unread_count", "list_vorgaenge", "session_alive",
-     "vorgang_exists", "message_exists", "email_available", "can_access_mailbox",
-     "effective_services", "is_offered", "account_id_of", "profile"}
-)  # fmt: skip
-# What an authority or payment provider does on the portal's back office, not a person.
-AUTHORITY: Final = frozenset(
-    {"offer_service", "start_vorgang", "deliver_message", "approve_service",
-     "confirm_at_office", "report_payment"}
-)  # fmt: skip
+OPERATIONS_FILE: Final = Path(__file__).with_name("operations.yaml")
+CORE: Final = "core"
 
-# The capability a portal must declare for an operation; operations not listed need none.
-_NEEDS: Final[dict[str, tuple[str, ...]]] = {
-    "organisations": (
-        "register_organisation", "add_org_user", "activate_org_user", "delete_org_user",
-        "change_user_email", "set_user_password", "set_admins_may_use_services",
-        "edit_organisation", "delete_organisation", "add_service", "remove_service",
-        "approve_service", "grant_service", "revoke_service",
-    ),
-    "groups": (
-        "create_group", "add_group_member", "remove_group_member", "add_group_service",
-        "remove_group_service", "delete_group",
-    ),
-    "funktionspostfach": ("create_function_mailbox", "delete_function_mailbox"),
-    "elster": ("link_elster", "unlink_elster", "login_with_elster"),
-    "vertretung": ("add_vertretung", "delete_vertretung", "act_as", "stop_acting"),
-    "eid": (
-        "register_citizen_with_eid", "login_with_eid", "upgrade_with_eid", "sync_eid",
-        "set_pseudonym_enabled",
-    ),
-    "interop_login": (
-        "register_with_other_account", "login_with_other_account",
-        "use_service_with_other_account",
-    ),
-    "mailbox": (
-        "start_vorgang", "deliver_message", "read_message", "unread_count", "list_vorgaenge",
-        "trash_vorgang", "restore_vorgang", "vorgang_exists", "message_exists",
-    ),
-    "payments": ("start_payment", "report_payment"),
-}  # fmt: skip
-NEEDS: Final[dict[str, str]] = {op: cap for cap, ops in _NEEDS.items() for op in ops}
+ParamKind = Literal[
+    "str", "email", "secret", "int", "bool", "date", "card", "str_list", "mapping", "seconds"
+]
+ReturnKind = Literal[
+    "none", "id", "session", "count", "flag", "status", "ids", "text", "mapping", "token"
+]
+Compare = Literal["none", "presence", "size", "value"]
+Role = Literal["user", "back_office", "test_hook"]
+ParamDefault = str | int | bool | list[str] | None
+
+
+class _ParamSpec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: ParamKind
+    default: ParamDefault = None
+    optional: bool = False
+    choices: tuple[str, ...] = ()
+
+
+class _Returns(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    value: ReturnKind
+    compare: Compare
+
+
+class _Declaration(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    kind: Literal["query", "action"]
+    role: Role
+    capability: str
+    doc: str = Field(min_length=1)
+    params: dict[str, _ParamSpec] = Field(default_factory=dict)
+    returns: _Returns
+    creates_account: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> _Declaration:
+        valid = (CORE, *(c.value for c in Capability))
+        if self.capability not in valid:
+            raise ValueError(f"capability {self.capability!r} is not one of {', '.join(valid)}")
+        if self.creates_account is not None and self.creates_account not in self.params:
+            raise ValueError(f"creates_account names {self.creates_account!r}, not a parameter")
+        if self.kind == "action" and self.returns.compare != "none":
+            raise ValueError("only a query's value is compared (returns.compare: none)")
+        return self
 
 
 @dataclass(frozen=True, slots=True)
 class Param:
-    """One parameter of an operation."""
+    """One declared parameter of an operation."""
 
     name: str
     kind: ParamKind
     required: bool
+    default: ParamDefault = None
+    choices: tuple[str, ...] = ()
+
+    @property
+    def secret(self) -> bool:
+        """Whether the argument is a secret (never shown, scrubbed from every report)."""
+        return self.kind == "secret"
 
 
 @dataclass(frozen=True, slots=True)
 class Operation:
-    """One operation: its name, parameters and role."""
+    """One declared operation: name, parameters, role, capability and return value."""
 
     name: str
     params: tuple[Param, ...]
     query: bool
-    authority: bool
+    role: Role
+    capability: str
+    returns: ReturnKind
+    compare: Compare
     doc: str
+    creates_account: str | None = None
+
+    @property
+    def authority(self) -> bool:
+        """Whether an authority (the portal's back office) performs it, not a person."""
+        return self.role == "back_office"
+
+    @property
+    def needs(self) -> Capability | None:
+        """The capability a profile must declare, or None for a core operation."""
+        return None if self.capability == CORE else Capability(self.capability)
 
     def param(self, name: str) -> Param:
         """The named parameter; an unknown name raises an error listing the valid ones."""
@@ -89,35 +157,60 @@ class Operation:
         raise UnknownNameError(f"argument of {self.name}", name, [p.name for p in self.params])
 
 
-def _kind(annotation: object) -> ParamKind:
-    text = str(annotation)
-    for marker, kind in (
-        ("IdCard", "card"), ("date", "date"), ("Mapping", "mapping"), ("Sequence", "list"),
-        ("bool", "bool"), ("int", "int"),
-    ):  # fmt: skip
-        if marker in text:
-            return kind  # type: ignore[return-value]
-    return "str"
-
-
-@cache
-def _operations() -> dict[str, Operation]:
-    found: dict[str, Operation] = {}
-    for name, fn in inspect.getmembers(ReferencePortal, inspect.isfunction):
-        if name.startswith("_"):
-            continue
-        hints = typing.get_type_hints(fn)
-        params = tuple(
-            Param(p.name, _kind(hints.get(p.name)), p.default is inspect.Parameter.empty)
-            for p in inspect.signature(fn).parameters.values()
-            if p.name != "self"
+def _operation(spec: _Declaration) -> Operation:
+    params = tuple(
+        Param(
+            name,
+            p.type,
+            required=not p.optional and "default" not in p.model_fields_set,
+            default=p.default,
+            choices=p.choices,
         )
-        doc = (inspect.getdoc(fn) or "").split("\n")[0]
-        found[name] = Operation(name, params, name in QUERIES, name in AUTHORITY, doc)
+        for name, p in spec.params.items()
+    )
+    return Operation(
+        spec.name, params, spec.kind == "query", spec.role, spec.capability,
+        spec.returns.value, spec.returns.compare, spec.doc, spec.creates_account,
+    )  # fmt: skip
+
+
+def load_operations(path: Path = OPERATIONS_FILE) -> dict[str, Operation]:
+    """Load and validate a declarations file; a malformed entry raises CatalogError (file:line)."""
+    root = compose_yaml_file(path)
+    data = yaml_data(root)
+    if not isinstance(data, list) or root is None:
+        raise CatalogError(f"{path}:1: expected a list of operation declarations")
+    found: dict[str, Operation] = {}
+    for index, entry in enumerate(data):
+        try:
+            spec = _Declaration.model_validate(entry)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            line = line_of(root, (index, *first["loc"]))
+            where = ".".join(str(part) for part in first["loc"]) or "entry"
+            raise CatalogError(f"{path}:{line}: {where}: {first['msg']}") from exc
+        if spec.name in found:
+            raise CatalogError(f"{path}:{line_of(root, (index,))}: duplicate {spec.name!r}")
+        found[spec.name] = _operation(spec)
     return found
 
 
-OPERATIONS: Final = _operations()
+@cache
+def _declared() -> dict[str, Operation]:
+    return load_operations()
+
+
+DECLARED: Final = _declared()
+# What ``Connection.call`` performs: user and back-office operations.
+OPERATIONS: Final = {name: op for name, op in DECLARED.items() if op.role != "test_hook"}
+# What the connection's own methods serve: the clock and the captured mail.
+HOOKS: Final = {name: op for name, op in DECLARED.items() if op.role == "test_hook"}
+QUERIES: Final = frozenset(name for name, op in OPERATIONS.items() if op.query)
+AUTHORITY: Final = frozenset(name for name, op in OPERATIONS.items() if op.authority)
+NEEDS: Final[dict[str, str]] = {
+    name: op.capability for name, op in DECLARED.items() if op.capability != CORE
+}
+SECRET_PARAMS: Final = frozenset(p.name for op in DECLARED.values() for p in op.params if p.secret)
 
 
 def operation(name: str) -> Operation:
@@ -127,4 +220,7 @@ def operation(name: str) -> Operation:
     return OPERATIONS[name]
 
 
-__all__ = ["AUTHORITY", "NEEDS", "OPERATIONS", "QUERIES", "Operation", "Param", "operation"]
+__all__ = [
+    "AUTHORITY", "CORE", "DECLARED", "HOOKS", "NEEDS", "OPERATIONS", "OPERATIONS_FILE",
+    "QUERIES", "SECRET_PARAMS", "Operation", "Param", "load_operations", "operation",
+]  # fmt: skip

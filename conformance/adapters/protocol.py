@@ -3,10 +3,16 @@
 Every portal, whether in-process, over HTTP or in a browser, is driven through ``call`` with an
 operation name from :data:`~skc.conformance.adapters.operations.OPERATIONS` and plain arguments,
 and answers with an :class:`~skc.model.sim.outcome.Outcome`: accepted (with a value: an id, a
-count, a status) or rejected with the rule ids of the field errors the portal showed. Clock
-control and mail capture are capabilities: a connection without them raises
-:class:`~skc.model.errors.AdapterError` from ``advance_clock`` / ``captured_token``, and the suites
-consult the profile before they ask.
+count, a status) or rejected with the rule ids of the field errors the portal showed (the
+vocabulary is documented in :mod:`skc.conformance.adapters.operations`). Clock control and mail
+capture are capabilities: a connection without them raises
+:class:`~skc.model.errors.AdapterError` from ``advance_clock`` / ``captured_token``, and the
+suites consult the profile before they ask.
+
+The harness never calls a connection directly: it wraps each one in a
+:class:`~skc.conformance.adapters.guard.GuardedConnection`, which runs every call (also
+``connect``, ``close``, ``advance_clock``, ``captured_token``) in a worker thread under the
+profile's ``call_timeout_s`` and ``rate_limit_per_s``, and closes it at the end of its example.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ Value: TypeAlias = str | int | bool | date | IdCard | Sequence[str] | Mapping[st
 
 
 class Connection(Protocol):
-    """One fresh portal under test (its own accounts, clock and mailbox)."""
+    """One portal under test, seen by one example (its own accounts, clock and mailbox)."""
 
     def call(self, operation: str, arguments: Mapping[str, Value]) -> Outcome:
         """Perform one operation and report what the portal showed."""
@@ -38,7 +44,7 @@ class Connection(Protocol):
         ...
 
     def close(self) -> None:
-        """Release the portal and clean up test accounts."""
+        """Release the connection (the harness deletes its test accounts before)."""
         ...
 
 
@@ -49,7 +55,7 @@ class Adapter(Protocol):
     profile: PortalProfile
 
     def connect(self) -> Connection:
-        """Open a connection to a fresh portal state."""
+        """Open a connection for one example."""
         ...
 
 

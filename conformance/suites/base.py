@@ -2,8 +2,13 @@
 
 A :class:`Check` is one test purpose (one field rule, one scenario, one state machine) that
 runs against any adapter and returns a :class:`CheckResult`. ``guarded`` turns what can go
-wrong into verdicts: a disagreement is ``fail``, an adapter failure ``error``, a step the
-profile cannot support ``not-applicable`` or ``inconclusive``.
+wrong into verdicts: a disagreement is ``fail``, an adapter failure ``error`` (never shrunk or
+retried: it ends the Hypothesis run at once), a step the profile cannot support
+``not-applicable`` or ``inconclusive``.
+
+The :class:`CheckContext` carries the run's shared state: the model to compare against
+(injected, by default the reference portal), the call guard (deadline, rate limit), the
+account namespace, the ledger of created accounts and every secret used (for scrubbing).
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ from typing import Final
 from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis.errors import Flaky
 
-from skc.conformance.adapters.inprocess import InProcessAdapter
+from skc.conformance.adapters.guard import CallGuard, GuardedConnection
+from skc.conformance.adapters.identities import AccountNamespace, LedgerEntry
+from skc.conformance.adapters.inprocess import reference_model
 from skc.conformance.adapters.protocol import Adapter
-from skc.conformance.lockstep import Lockstep, StepFailure, Unobservable
+from skc.conformance.lockstep import Abort, Lockstep, StepFailure, Unobservable
 from skc.conformance.profile import PortalProfile
 from skc.conformance.verdicts import Verdict
 from skc.model.errors import AdapterError
@@ -39,10 +46,16 @@ PROFILES: Final[dict[str, settings]] = {
 for _name, _settings in PROFILES.items():
     settings.register_profile(f"skc-{_name}", _settings)
 
+ModelFactory = Callable[[PortalProfile], Adapter]
+
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
-    """The verdict of one check, with what a finding needs."""
+    """The verdict of one check, with what a finding needs.
+
+    ``warnings`` are notes for the report that do not change the verdict (a portal that
+    rejected without naming a rule, a cleanup that failed after a finding).
+    """
 
     verdict: Verdict
     covered: tuple[str, ...] = ()
@@ -51,16 +64,30 @@ class CheckResult:
     observed: str = ""
     example: tuple[str, ...] = ()
     reason: str = ""
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class CheckContext:
-    """Everything a check needs: the adapter, its profile, the seed and the hypothesis profile."""
+    """Everything a check needs: the adapter, its profile, the seed and the hypothesis profile.
+
+    ``model`` makes the model side of each lock-step pair from the profile; ``guard``,
+    ``namespace``, ``ledger`` and ``secrets_used`` may be shared by all checks of a run (pass
+    the same objects); by default each context has its own. The guard takes its deadline and
+    rate limit from the profile unless it was built with them.
+    """
 
     adapter: Adapter
     seed: int
     hypothesis_profile: str = "ci"
     secrets_used: set[str] = field(default_factory=set)
+    model: ModelFactory = reference_model
+    guard: CallGuard = field(default_factory=CallGuard)
+    namespace: AccountNamespace = field(default_factory=AccountNamespace)
+    ledger: list[LedgerEntry] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.guard.configure(self.adapter.profile)
 
     @property
     def profile(self) -> PortalProfile:
@@ -72,18 +99,33 @@ class CheckContext:
         """The hypothesis settings of the chosen profile."""
         return PROFILES[self.hypothesis_profile]
 
-    def lockstep(self) -> Lockstep:
-        """A fresh portal under test beside a fresh model with the same readings."""
-        model = InProcessAdapter(self.profile.land, self.profile)
-        timeout = self.profile.parameters.get("call_timeout_s", 30.0)
+    def lockstep(
+        self,
+        check: str = "",
+        *,
+        abort: bool = False,
+        on_close: Callable[[Lockstep], None] | None = None,
+    ) -> Lockstep:
+        """A fresh portal under test beside a fresh model with the same readings, with the
+        example's own identities; accounts it creates go to the ledger as it closes."""
+        target = GuardedConnection.open(self.adapter, self.guard)
         return Lockstep(
-            self.adapter.connect(), model.connect(), self.profile, call_timeout_s=float(timeout)
+            target,
+            self.model(self.profile).connect(),
+            self.profile,
+            guard=self.guard,
+            identities=self.namespace.example(self.profile),
+            on_ledger=self.ledger.append,
+            check=check,
+            abort=abort,
+            on_close=on_close,
         )
 
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """One test purpose that runs against any adapter."""
+    """One test purpose that runs against any adapter; ``rules`` lists every rule its steps
+    cite (the quality session runs only the checks citing a fault's rule)."""
 
     suite: str
     name: str
@@ -97,35 +139,60 @@ class Check:
 
 
 class Pairs:
-    """Makes fresh lock-step pairs for one check and remembers them (rules, secrets, cleanup)."""
+    """Makes a fresh lock-step pair per example; keeps only what the result needs from each.
 
-    def __init__(self, ctx: CheckContext) -> None:
+    Each pair is a context manager closed at the end of its example; as it closes, its
+    exercised rules, secrets and warnings are collected here and the pair itself is dropped,
+    so memory stays flat however many examples a check runs.
+    """
+
+    def __init__(self, ctx: CheckContext, check: str = "") -> None:
         self.ctx = ctx
-        self.made: list[Lockstep] = []
+        self.check = check
+        self.exercised: set[str] = set()
+        self.warnings: dict[str, None] = {}
+        self.open: list[Lockstep] = []
 
     def __call__(self) -> Lockstep:
-        pair = self.ctx.lockstep()
-        self.made.append(pair)
+        try:
+            pair = self.ctx.lockstep(self.check, abort=True, on_close=self._collect)
+        except AdapterError as exc:
+            raise Abort(exc) from exc
+        self.open.append(pair)
         return pair
 
-    def exercised(self) -> set[str]:
-        """Every rule a step probed or the model decided on."""
-        return set().union(*(pair.exercised for pair in self.made))
+    def _collect(self, pair: Lockstep) -> None:
+        self.exercised |= pair.exercised
+        self.ctx.secrets_used.update(pair.secrets_used)
+        self.warnings.update(dict.fromkeys(pair.warnings))
+        if pair in self.open:
+            self.open.remove(pair)
 
     def close(self) -> None:
-        """Close every pair and hand the secrets used to the context (for scrubbing)."""
-        for pair in self.made:
-            self.ctx.secrets_used.update(pair.secrets_used)
-            pair.close()
+        """Close the pairs an interrupted example left open (their errors become warnings)."""
+        for pair in list(self.open):
+            try:
+                pair.close()
+            except (AdapterError, Abort) as exc:
+                self.warnings[f"closing the connection failed: {exc}"] = None
 
 
 def guarded(
-    ctx: CheckContext, body: Callable[[Pairs], None], covered: tuple[str, ...]
+    ctx: CheckContext, body: Callable[[Pairs], None], covered: tuple[str, ...], check: str = ""
 ) -> CheckResult:
     """Run ``body`` with a maker of fresh lock-step pairs and turn its end into a verdict."""
-    pairs = Pairs(ctx)
+    pairs = Pairs(ctx, check)
+    result = _verdict(body, pairs, covered)
+    pairs.close()
+    return _with_warnings(result, tuple(pairs.warnings))
+
+
+def _verdict(body: Callable[[Pairs], None], pairs: Pairs, covered: tuple[str, ...]) -> CheckResult:
     try:
-        body(pairs)
+        try:
+            body(pairs)
+        except Abort as abort:
+            raise abort.cause from abort
     except StepFailure as failure:
         return failed(failure, covered)
     except Unobservable as skip:
@@ -137,9 +204,16 @@ def guarded(
     except Exception as exc:  # a bug in the harness or the model: never a portal verdict
         reason = f"harness error {type(exc).__name__}: {exc}"
         return CheckResult(Verdict.ERROR, covered, reason=reason)
-    finally:
-        pairs.close()
-    return CheckResult(Verdict.PASS, tuple(sorted(set(covered) | pairs.exercised())))
+    return CheckResult(Verdict.PASS, tuple(sorted(set(covered) | pairs.exercised)))
+
+
+def _with_warnings(result: CheckResult, warnings: tuple[str, ...]) -> CheckResult:
+    if not warnings:
+        return result
+    return CheckResult(
+        result.verdict, result.covered, result.rule, result.expected, result.observed,
+        result.example, result.reason, warnings,
+    )  # fmt: skip
 
 
 def failed(failure: StepFailure, covered: tuple[str, ...]) -> CheckResult:
@@ -154,4 +228,7 @@ def failed(failure: StepFailure, covered: tuple[str, ...]) -> CheckResult:
     )
 
 
-__all__ = ["PROFILES", "Check", "CheckContext", "CheckResult", "Pairs", "failed", "guarded"]
+__all__ = [
+    "PROFILES", "Check", "CheckContext", "CheckResult", "ModelFactory", "Pairs", "failed",
+    "guarded",
+]  # fmt: skip

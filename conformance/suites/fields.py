@@ -15,12 +15,12 @@ from typing import Any, Final
 from hypothesis import example, given, seed
 from hypothesis import strategies as st
 
-from skc.conformance.adapters.operations import NEEDS
+from skc.conformance.adapters.operations import operation
 from skc.conformance.lockstep import Unobservable
-from skc.conformance.profile import Capability
 from skc.conformance.steps import Secret, Step, Verbatim
 from skc.conformance.suites.base import Check, CheckContext, CheckResult, Pairs, guarded
 from skc.conformance.verdicts import Verdict
+from skc.model.ambiguity import Readings
 from skc.model.lands import LandId
 from skc.model.sim.scenarios import ADULT, PHONE, QUESTION
 from skc.model.strategies import breakable_rules, fields_for, invalid_values, valid_values
@@ -75,39 +75,43 @@ FORMS: Final[dict[str, Callable[[str, str], Step]]] = {
 def _field_check(land: LandId, field: str, rule: str | None) -> Check:
     name = f"{field}/{rule}" if rule else f"{field}/valid"
     covered = (rule,) if rule else ()
+    check_id = f"fields/{name}"
 
     def run(ctx: CheckContext) -> CheckResult:
         readings = ctx.profile.readings
+        if rule is not None and rule not in breakable_rules(land, field, readings):
+            reason = f"under the profile's readings, {land} does not enforce {rule} on {field}"
+            return CheckResult(Verdict.NOT_APPLICABLE, covered, reason=reason)
         values = valid_values(land, field, readings)
         if rule is not None:
             values = st.one_of(values, invalid_values(land, field, rule, readings))
         form = FORMS[field]
 
         def body(pairs: Pairs) -> None:
-            needed = NEEDS.get(form("x", "x@example.org").do)
-            if needed is not None and not ctx.profile.has(Capability(needed)):
+            needed = operation(form("x", "x@example.org").do).needs
+            if needed is not None and not ctx.profile.has(needed):
                 raise Unobservable(
-                    Verdict.NOT_APPLICABLE, f"the profile declares {needed!r} absent"
+                    Verdict.NOT_APPLICABLE, f"the profile declares {needed.value!r} absent"
                 )
-            serial = iter(range(1_000_000))
 
             def submit(value: str) -> None:
-                pair = pairs()
-                pair.run(Step(do="offer_service", args={"service_id": SERVICE}))
-                step = form(value, f"feld{next(serial)}@example.org")
-                pair.run(step.model_copy(update={"rule": rule}))
+                with pairs() as pair:
+                    pair.run(Step(do="offer_service", args={"service_id": SERVICE}))
+                    step = form(value, "feld@example.org")
+                    pair.run(step.model_copy(update={"rule": rule}))
 
             for edge in EDGE_EXAMPLES.get(field, ()):
                 submit = example(edge)(submit)
             ctx.settings(seed(ctx.seed)(given(values)(submit)))()
 
-        return guarded(ctx, body, covered)
+        return guarded(ctx, body, covered, check_id)
 
     return Check("fields", name, covered, run)
 
 
-def field_checks(land: LandId, readings: Any = None) -> list[Check]:
-    """One check per field (valid values only) and per breakable rule of each field."""
+def field_checks(land: LandId, readings: Readings | None = None) -> list[Check]:
+    """One check per field (valid values only) and per rule of each field that can be broken
+    under ``readings`` (a profile's alternative readings; default: the register's defaults)."""
     checks: list[Check] = []
     for field in fields_for(land):
         if field not in FORMS:

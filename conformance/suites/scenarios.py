@@ -31,6 +31,7 @@ from typing import Any, Final
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from skc.conformance.adapters.operations import OPERATIONS, operation
+from skc.conformance.lockstep import secret_arguments
 from skc.conformance.steps import CARDS, PSEUDO_OPERATIONS, SECRETS, Step
 from skc.conformance.suites.base import Check, CheckContext, CheckResult, Pairs, guarded
 from skc.model.catalog import load_catalog
@@ -123,6 +124,15 @@ def load_scenario(path: Path) -> Scenario:
             raise InputError(
                 f"{path}:{line_of(root, ('steps', index))}: step {index + 1}: {problem}"
             )
+        literal = secret_arguments(step)
+        if literal:
+            line = line_of(root, ("steps", index, "with", literal[0]))
+            refs = ", ".join(f"${name}" for name in SECRETS)
+            raise InputError(
+                f"{path}:{line}: step {index + 1}: {step.do}: a literal secret in "
+                f"{', '.join(literal)}; secrets never go in scenario files: write a reference "
+                f"({refs}) or save one from a mail ('save:') and use $name"
+            )
         if step.save:
             saved.add(step.save)
     return scenario
@@ -143,9 +153,10 @@ def scenario_check(scenario: Scenario) -> Check:
 
     def run(ctx: CheckContext) -> CheckResult:
         def body(pairs: Pairs) -> None:
-            pairs().run_all(list(scenario.steps))
+            with pairs() as pair:
+                pair.run_all(list(scenario.steps))
 
-        return guarded(ctx, body, scenario.rules)
+        return guarded(ctx, body, scenario.rules, f"scenarios/{scenario.name}")
 
     return Check("scenarios", scenario.name, scenario.rules, run)
 
