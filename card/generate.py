@@ -14,7 +14,17 @@ from faker import Faker
 
 from skc.card.profile import DEFAULT_PIN, CardProfile
 
-_NATIONALITIES = ("TUR", "POL", "SYR", "UKR", "ITA", "ROU", "HRV", "GRC", "VNM", "IND")
+# eAT holders: nationality -> the Faker locale their names and places of birth come from
+# (Latin-script locales: the card stores names as printed, in Latin letters with diacritics).
+_NATIONALITIES = {
+    "TUR": "tr_TR",
+    "POL": "pl_PL",
+    "ITA": "it_IT",
+    "ROU": "ro_RO",
+    "HRV": "hr_HR",
+    "VNM": "vi_VN",
+    "IND": "en_IN",
+}
 _PERMITS = (
     ("ERWERBSTÄTIGKEIT GESTATTET", "AUFENTHALTSTITEL NACH § 18B ABS. 1 AUFENTHG"),
     ("ERWERBSTÄTIGKEIT ERLAUBT", "NIEDERLASSUNGSERLAUBNIS § 9 AUFENTHG"),
@@ -23,15 +33,19 @@ _PERMITS = (
 
 
 def faker_profile(seed: int, *, eat: bool = False) -> CardProfile:
-    """A plausible German card holder from Faker de_DE; ``eat=True`` for an eAT holder."""
+    """A plausible card holder: Faker de_DE for a Personalausweis; for an eAT (``eat=True``)
+    a foreign nationality with names from its Faker locale and an address in Germany."""
+    rng = random.Random(f"{seed}-{eat}")
+    nationality = rng.choice(sorted(_NATIONALITIES)) if eat else "D"
     fake = Faker("de_DE")
-    fake.seed_instance(seed)
-    rng = random.Random(seed)
+    fake.seed_instance(rng.randrange(2**32))
+    origin = Faker(_NATIONALITIES[nationality]) if eat else fake
+    origin.seed_instance(rng.randrange(2**32))
     female = rng.random() < 0.5
-    given = fake.first_name_female() if female else fake.first_name_male()
+    given = origin.first_name_female() if female else origin.first_name_male()
     if rng.random() < 0.3:
-        given += " " + (fake.first_name_female() if female else fake.first_name_male())
-    family = fake.last_name()
+        given += " " + (origin.first_name_female() if female else origin.first_name_male())
+    family = origin.last_name()
     birth = date(1940, 1, 1) + timedelta(days=rng.randrange(365 * 66))
     expiry = date(2027, 1, 1) + timedelta(days=rng.randrange(365 * 9))
     prefix = "Y" if eat else "L"
@@ -46,8 +60,8 @@ def faker_profile(seed: int, *, eat: bool = False) -> CardProfile:
         "family_names": family.upper(),
         "academic_title": "DR." if rng.random() < 0.1 else None,
         "date_of_birth": birth,
-        "place_of_birth": fake.city().upper(),
-        "nationality": rng.choice(_NATIONALITIES) if eat else "D",
+        "place_of_birth": origin.city().upper(),
+        "nationality": nationality,
         "birth_name": fake.last_name().upper() if female and rng.random() < 0.4 else None,
         "address": {
             "street": fake.street_address().upper(),

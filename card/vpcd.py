@@ -88,9 +88,11 @@ def serve_socket(card: EidCard, sock: socket.socket) -> None:
             _send(sock, card.transmit(payload))
 
 
-def serve(card: EidCard, host: str = "localhost", port: int = VPCD_PORT) -> None:
+def serve(
+    card: EidCard, host: str = "localhost", port: int = VPCD_PORT, *, timeout: float = 10.0
+) -> None:
     """Connect to vpcd and serve ``card`` until vpcd closes the connection."""
-    with connect(host, port) as sock:
+    with connect(host, port, timeout=timeout) as sock:
         log.info("card %s inserted into vpcd at %s:%d", card.profile.reference, host, port)
         serve_socket(card, sock)
 

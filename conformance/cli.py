@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from skc import __version__
+from skc.card.cli import card_app
 from skc.conformance import catalog_views
 from skc.conformance.batch import run_batch
 from skc.model.ambiguity import Readings
@@ -246,6 +247,9 @@ def demo() -> None:
     from skc.conformance.demo import run_demo
 
     run_demo(Console())
+
+
+app.add_typer(card_app)  # skc card serve / profiles (skc.card; imports the card lazily)
 
 
 def main() -> None:
