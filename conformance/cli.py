@@ -19,6 +19,7 @@ from skc import __version__
 from skc.card.cli import card_app
 from skc.conformance import catalog_views
 from skc.conformance.batch import run_batch
+from skc.conformance.hypothesis_home import use_cache_home
 from skc.model.ambiguity import Readings
 from skc.model.catalog import FAMILIES, load_catalog
 from skc.model.errors import HarnessError, UnknownNameError
@@ -254,6 +255,7 @@ app.add_typer(card_app)  # skc card serve / profiles (skc.card; imports the card
 
 def main() -> None:
     """Console-script entry point."""
+    use_cache_home()  # Hypothesis' caches go to ~/.cache/skc, not the working directory
     app()
 
 
