@@ -26,26 +26,57 @@ requests), ``datagroups``, ``profile`` (card files), ``terminal`` (the eID clien
 
 from __future__ import annotations
 
-from skc.card.access import AccessRequest, Chat
-from skc.card.errors import (
-    AccessDeniedError,
-    CardError,
-    CardExpiredError,
-    CardProfileError,
-    CardProtocolError,
-    CardSetupError,
-    CardStatusError,
-    PasswordBlockedError,
-    PasswordDeactivatedError,
-    PasswordError,
-    PasswordSuspendedError,
-    RequiredAttributeError,
-)
-from skc.card.passwords import Ref
-from skc.card.profile import CardProfile, bundled_profiles, load_profile
-from skc.card.terminal import EidClient, EidResult, Transport
-from skc.card.virtual import EidCard, virtual_card
+import importlib
+from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from skc.card.access import AccessRequest, Chat
+    from skc.card.errors import (
+        AccessDeniedError,
+        CardError,
+        CardExpiredError,
+        CardProfileError,
+        CardProtocolError,
+        CardSetupError,
+        CardStatusError,
+        PasswordBlockedError,
+        PasswordDeactivatedError,
+        PasswordError,
+        PasswordSuspendedError,
+        RequiredAttributeError,
+    )
+    from skc.card.passwords import Ref
+    from skc.card.profile import CardProfile, bundled_profiles, load_profile
+    from skc.card.terminal import EidClient, EidResult, Transport
+    from skc.card.virtual import EidCard, virtual_card
+
+# Imported on first use, so that ``skc`` (whose CLI has a ``card`` group) starts without loading
+# virtualsmartcard and the cryptography stack.
+_EXPORTS = {
+    "AccessRequest": "access",
+    "Chat": "access",
+    "AccessDeniedError": "errors",
+    "CardError": "errors",
+    "CardExpiredError": "errors",
+    "CardProfileError": "errors",
+    "CardProtocolError": "errors",
+    "CardSetupError": "errors",
+    "CardStatusError": "errors",
+    "PasswordBlockedError": "errors",
+    "PasswordDeactivatedError": "errors",
+    "PasswordError": "errors",
+    "PasswordSuspendedError": "errors",
+    "RequiredAttributeError": "errors",
+    "Ref": "passwords",
+    "CardProfile": "profile",
+    "bundled_profiles": "profile",
+    "load_profile": "profile",
+    "EidClient": "terminal",
+    "EidResult": "terminal",
+    "Transport": "terminal",
+    "EidCard": "virtual",
+    "virtual_card": "virtual",
+}
 __all__ = [
     "AccessDeniedError",
     "AccessRequest",
@@ -71,3 +102,11 @@ __all__ = [
     "load_profile",
     "virtual_card",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'skc.card' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"skc.card.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -35,3 +37,21 @@ def test_skc_has_the_card_command_group_when_installed() -> None:
     result = CliRunner().invoke(app, ["card", "profiles"])
     assert result.exit_code == 0
     assert "max-beispiel" in result.output
+
+
+def test_skc_starts_without_loading_the_card_stack_when_importing_its_cli() -> None:
+    code = (
+        "import sys, skc.conformance.cli; "
+        "print(sorted(m for m in ('virtualsmartcard', 'cryptography', 'skc.card.chip') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_public_names_resolve_lazily_when_taken_from_skc_card() -> None:
+    import skc.card
+
+    assert set(skc.card.__all__) == set(skc.card._EXPORTS)
+    for name in skc.card.__all__:
+        assert getattr(skc.card, name) is not None
