@@ -72,7 +72,7 @@ def format_params(rule: Rule, land: LandId, readings: Readings | None = None) ->
     resolved = resolve_params(rule, land, readings or default_readings())
     parts = []
     for name, value in resolved.items():
-        parts.append(f"{name}={_show(name, value, from_reading=raw.get(name, 0) is None)}")
+        parts.append(f"{name}={_show(name, value, from_reading=raw.get(name) is None)}")
     return ", ".join(parts) if parts else "stated"
 
 

@@ -6,6 +6,7 @@ from itertools import product
 
 import pytest
 
+from skc.conformance.catalog_views import format_params
 from skc.model import strategies, validators
 from skc.model.ambiguity import Readings, default_readings, load_register
 from skc.model.catalog import load_catalog
@@ -98,3 +99,11 @@ def test_resolver_cache_stays_bounded_when_many_reading_combinations_are_asked()
         assert info.maxsize is not None
         assert info.currsize <= info.maxsize
     assert validators.validate("hamburg", "password", "ABab1234", default_readings()).valid
+
+
+def test_rules_table_marks_a_value_a_reading_supplies_when_the_catalog_names_none() -> None:
+    catalog = load_catalog()
+    assert format_params(catalog.rule("org_email.no_umlauts"), "hamburg") == (
+        "chars=äöüÄÖÜ (default reading)"
+    )
+    assert format_params(catalog.rule("password.min_length"), "hamburg") == "min=8"
