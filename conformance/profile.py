@@ -25,7 +25,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from skc.model.ambiguity import Readings, default_readings
 from skc.model.errors import InputError
@@ -62,10 +63,20 @@ class PortalProfile(BaseModel):
     capabilities: dict[Capability, bool] = Field(default_factory=dict)
     parameters: dict[str, ParameterValue] = Field(default_factory=dict)
     readings: Readings = Field(default_factory=default_readings)
+    _source: Path | None = PrivateAttr(default=None)
+    _lines: dict[str, int] = PrivateAttr(default_factory=dict)
 
     def has(self, capability: Capability) -> bool:
         """Tell whether the portal declares the capability present."""
         return self.capabilities.get(capability, False)
+
+    def where(self, key: str = "land") -> str:
+        """``file:line`` of a top-level key in the profile's file, for messages about it (the
+        file alone when the key is absent; "the reference profile" when built in code)."""
+        if self._source is None:
+            return "the reference profile"
+        line = self._lines.get(key)
+        return f"{self._source}:{line}" if line is not None else str(self._source)
 
 
 def reference_profile(land: LandId) -> PortalProfile:
@@ -105,6 +116,9 @@ def load_profile(path: Path) -> PortalProfile:
         raise InputError(f"{path}:{line}: {problems}") from exc
     if "readings" in data:
         profile = profile.model_copy(update={"readings": readings_from_node(path, root)})
+    profile._source = path
+    if isinstance(root, yaml.MappingNode):
+        profile._lines = {str(k.value): k.start_mark.line + 1 for k, _ in root.value}
     return profile
 
 

@@ -198,3 +198,11 @@ def test_command_exits_two_without_traceback_when_the_profile_is_a_billion_laugh
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert f"{path}:2" in result.output.replace("\n", "")
+
+
+def test_profile_names_the_line_of_a_key_when_a_message_is_about_it(tmp_path: Path) -> None:
+    path = _write(tmp_path, "# a portal\nbase_url: http://127.0.0.1:8080\nland: hamburg\n")
+    profile = load_profile(path)
+    assert profile.where("land") == f"{path}:3"
+    assert profile.where("capabilities") == str(path)
+    assert profile.model_copy(update={"land": "berlin"}).where() == f"{path}:3"
