@@ -134,17 +134,22 @@ def _compose_node(loader: Any, name: str, depth: int) -> yaml.Node:
     raise InputError(f"{_where(name, start)}: unexpected YAML event {type(event).__name__}")
 
 
-def _syntax_error(name: str, exc: yaml.YAMLError) -> InputError:
+def _syntax_error(name: str, text: str, exc: yaml.YAMLError) -> InputError:
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return InputError(f"{name}:{line}: not valid YAML (character U+{code:04X}: {exc.reason})")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
-    if mark is None and isinstance(exc, yaml.reader.ReaderError):
-        return InputError(f"{name}: not valid YAML ({exc})")
+    problem = getattr(exc, "problem", None) or str(exc)
     return InputError(f"{_where(name, mark)}: not valid YAML ({problem})")
 
 
 def compose_text(text: str, name: str) -> yaml.Node | None:
     """Compose YAML ``text`` into a node tree (None when empty); ``name`` goes into messages."""
-    loader: Any = SAFE_LOADER(text)
+    try:
+        loader: Any = SAFE_LOADER(text)  # the pure-Python reader checks characters here
+    except yaml.YAMLError as exc:
+        raise _syntax_error(name, text, exc) from None
     try:
         loader.get_event()  # stream start
         if loader.check_event(yaml.StreamEndEvent):
@@ -157,7 +162,7 @@ def compose_text(text: str, name: str) -> yaml.Node | None:
             raise InputError(f"{_where(name, mark)}: a second YAML document; expected exactly one")
         return root
     except yaml.YAMLError as exc:
-        raise _syntax_error(name, exc) from None
+        raise _syntax_error(name, text, exc) from None
     finally:
         loader.dispose()
 

@@ -206,3 +206,13 @@ def test_profile_names_the_line_of_a_key_when_a_message_is_about_it(tmp_path: Pa
     assert profile.where("land") == f"{path}:3"
     assert profile.where("capabilities") == str(path)
     assert profile.model_copy(update={"land": "berlin"}).where() == f"{path}:3"
+
+
+@pytest.mark.parametrize("parser", ["libyaml", "python"])
+def test_control_character_is_refused_with_its_line_when_either_parser_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parser: str
+) -> None:
+    if parser == "python":
+        monkeypatch.setattr(yaml_file, "SAFE_LOADER", yaml.SafeLoader)
+    path = _write(tmp_path, "land: berlin\nbase_url: a\x07b\n")
+    assert _error(path).startswith(f"{path}:2: not valid YAML (character U+0007: ")
