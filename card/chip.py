@@ -92,6 +92,7 @@ class EidOS(Iso7816OS):  # type: ignore[misc]
             0x2C: self._reset_retry_counter,
         }
         super().__init__(build_filesystem(profile), None, ins2handler=handlers)
+        self._eid = next(f for f in self.mf.content if getattr(f, "dfname", None) == EID_AID)
         self._end_session()
 
     def __repr__(self) -> str:
@@ -167,11 +168,28 @@ class EidOS(Iso7816OS):  # type: ignore[misc]
 
     # -- files ----------------------------------------------------------------------------------
 
+    def _child(self, attribute: str, value: int) -> Any:
+        """A file of the current DF by FID or SFI; 6A82 when absent. (virtualsmartcard's own
+        ``select`` and ``selectFile`` format the whole file tree into a root-logger message on
+        every miss or hit, eagerly, so they are bypassed.)"""
+        df = self.mf.currentDF()
+        for child in df.content:
+            if getattr(child, attribute, None) == value:
+                return child
+        raise StatusWordError(0x6A82)
+
     def _select(self, command: Command) -> tuple[int, bytes]:
-        if command.p1 == 0x04 and command.data != EID_AID:
-            raise StatusWordError(0x6A82)
-        # _selectFile, not selectFile: the latter logs the whole file tree at INFO on every call.
-        self.mf.current = self.mf._selectFile(command.p1, command.p2, command.data)
+        p1, data = command.p1, command.data
+        if p1 == 0x04:  # by DF name (AID)
+            if data != EID_AID:
+                raise StatusWordError(0x6A82)
+            self.mf.current = self._eid
+        elif p1 == 0x00 and data in (b"", b"\x3f\x00"):  # the MF
+            self.mf.current = self.mf
+        elif p1 in (0x00, 0x02) and len(data) == 2:  # an EF of the current DF
+            self.mf.current = self._child("fid", int.from_bytes(data, "big"))
+        else:
+            raise StatusWordError(0x6A86)
         return 0x9000, b""
 
     def _readable(self, ef: Any) -> bool:
@@ -186,7 +204,7 @@ class EidOS(Iso7816OS):  # type: ignore[misc]
 
     def _read_binary(self, command: Command) -> tuple[int, bytes]:
         if command.p1 & 0x80:
-            ef = self.mf.currentDF().select("shortfid", command.p1 & 0x1F)
+            ef = self._child("shortfid", command.p1 & 0x1F)
             offset = command.p2
         else:
             ef = self.mf.currentEF()

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from skc.card.errors import CardSetupError
@@ -30,16 +31,9 @@ class PcscTransport:
 
     def __init__(self, reader: str = VPCD_READER, *, timeout: float = 10.0) -> None:
         smartcard = _pyscard()
-        from smartcard.Exceptions import CardRequestTimeoutException, NoReadersException
+        from smartcard.Exceptions import CardRequestTimeoutException
 
-        try:
-            readers = [r for r in smartcard.System.readers() if str(r).startswith(reader)]
-        except NoReadersException:
-            readers = []
-        if not readers:
-            raise CardSetupError(
-                f"no PC/SC reader named {reader!r}: is pcscd running with vsmartcard-vpcd?"
-            )
+        readers = self._wait_for_reader(smartcard, reader, time.monotonic() + timeout)
         request = smartcard.CardRequest.CardRequest(timeout=timeout, readers=readers[:1])
         try:
             service = request.waitforcard()
@@ -49,6 +43,27 @@ class PcscTransport:
         self._service = service  # pyscard disconnects when the service is collected
         self._connection = service.connection
         self._connection.connect()
+
+    @staticmethod
+    def _wait_for_reader(smartcard: Any, reader: str, deadline: float) -> list[Any]:
+        """The readers named ``reader...``, polling while pcscd starts and loads its drivers."""
+        from smartcard.Exceptions import NoReadersException
+        from smartcard.pcsc.PCSCExceptions import EstablishContextException, ListReadersException
+
+        problem = "no reader of that name"
+        while True:
+            try:
+                found = [r for r in smartcard.System.readers() if str(r).startswith(reader)]
+            except (EstablishContextException, ListReadersException, NoReadersException) as exc:
+                found, problem = [], str(exc)
+            if found:
+                return found
+            if time.monotonic() >= deadline:
+                raise CardSetupError(
+                    f"no PC/SC reader named {reader!r} ({problem}): is pcscd running with "
+                    "vsmartcard-vpcd? ('pcscd -f' starts it)"
+                )
+            time.sleep(0.05)  # pcscd is starting: poll until the deadline
 
     def __repr__(self) -> str:
         return f"PcscTransport({self.reader!r})"

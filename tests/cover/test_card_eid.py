@@ -3,6 +3,7 @@ secure messaging after PACE, and the eID client's errors."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 import pytest
@@ -192,3 +193,17 @@ def test_eid_application_is_selectable_in_plain_when_no_pace_was_run() -> None:
     assert card.transmit(bytes.fromhex("00A4040C09E80704007F00070302")) == b"\x90\x00"
     assert card.transmit(bytes.fromhex("00A4040C03E80704")) == b"\x6a\x82"
     assert card.transmit(bytes.fromhex("00B0850000"))[-2:] == b"\x69\x82"
+
+
+def test_card_logs_only_status_words_when_a_data_group_is_missing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    client = EidClient(virtual_card())
+    client.pace(PIN, Ref.PIN, chat=Chat.for_attributes(EVERYTHING))
+    client.select_eid()
+    assert client.read_attribute("academic_title", missing_ok=True) is None
+    assert client.read_attribute("family_names") == "MUSTERMANN"
+    assert "-> 6A82" in caplog.text
+    assert {record.name for record in caplog.records} == {"skc.card"}
+    assert "MUSTERMANN" not in caplog.text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -92,3 +93,22 @@ def test_pace_round_trip_passes_when_the_terminal_reaches_the_card_through_pcscd
             assert card.pin_retries == 2
         finally:
             transport.close()
+
+
+def test_skc_card_serve_inserts_the_profile_card_when_pcscd_runs(pcscd: int) -> None:
+    command = [sys.executable, "-m", "skc", "card", "serve", "--profile", "eat-holder"]
+    server = subprocess.Popen(
+        [*command, "--port", str(pcscd)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        transport = PcscTransport()
+        try:
+            result = EidClient(transport).authenticate(
+                "123456", AccessRequest.login("document_type", "nationality"), sector="s"
+            )
+        finally:
+            transport.close()
+        assert result.attributes == {"document_type": "AR", "nationality": "TUR"}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
