@@ -45,8 +45,7 @@ DATA_GROUPS: Final[dict[str, int]] = {
     "residence_permit_2": 20,
 }
 PSEUDONYM: Final = "pseudonym"
-AGE: Final = "age_verification"
-ATTRIBUTES: Final = (*DATA_GROUPS, PSEUDONYM, AGE)
+ATTRIBUTES: Final = (*DATA_GROUPS, PSEUDONYM)
 
 
 def read_bit(dg: int) -> int:
@@ -60,8 +59,6 @@ def attribute_bit(name: str) -> int:
         return read_bit(DATA_GROUPS[name])
     if name == PSEUDONYM:
         return RESTRICTED_IDENTIFICATION
-    if name == AGE:
-        return AGE_VERIFICATION
     raise UnknownAttributeError("eID attribute", name, ATTRIBUTES)
 
 
