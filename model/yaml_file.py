@@ -144,10 +144,11 @@ def _syntax_error(name: str, text: str, exc: yaml.YAMLError) -> InputError:
     return InputError(f"{_where(name, mark)}: not valid YAML ({problem})")
 
 
-def compose_text(text: str, name: str) -> yaml.Node | None:
-    """Compose YAML ``text`` into a node tree (None when empty); ``name`` goes into messages."""
-    try:
-        loader: Any = SAFE_LOADER(text)  # the pure-Python reader checks characters here
+def compose_text(text: str, name: str, *, parser: type[Any] | None = None) -> yaml.Node | None:
+    """Compose YAML ``text`` into a node tree (None when empty); ``name`` goes into messages.
+    ``parser`` is a PyYAML loader class (default :data:`SAFE_LOADER`), for tests."""
+    try:  # the pure-Python reader checks the characters when it is built
+        loader: Any = (parser or SAFE_LOADER)(text)
     except yaml.YAMLError as exc:
         raise _syntax_error(name, text, exc) from None
     try:

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from skc.conformance.cli import app
@@ -216,3 +218,26 @@ def test_control_character_is_refused_with_its_line_when_either_parser_reads_it(
         monkeypatch.setattr(yaml_file, "SAFE_LOADER", yaml.SafeLoader)
     path = _write(tmp_path, "land: berlin\nbase_url: a\x07b\n")
     assert _error(path).startswith(f"{path}:2: not valid YAML (character U+0007: ")
+
+
+_YAML_CHARACTERS = "[]{}:,- \n\t?'\"#a1.~x&*!|>%@"
+
+
+def _read_with(parser: type[Any], text: str) -> tuple[str, Any]:
+    try:
+        return "data", yaml_data(yaml_file.compose_text(text, "input.yaml", parser=parser))
+    except InputError as exc:
+        return "error", str(exc)
+
+
+@pytest.mark.parametrize("parser", ["libyaml", "python"])
+@given(text=st.text(alphabet=_YAML_CHARACTERS, max_size=40))
+def test_reader_gives_pyyamls_data_or_an_input_error_when_given_any_text(
+    parser: str, text: str
+) -> None:
+    loader = yaml.SafeLoader if parser == "python" else yaml_file.SAFE_LOADER
+    kind, result = _read_with(loader, text)
+    if kind == "error":
+        assert result.startswith("input.yaml")
+    else:
+        assert repr(result) == repr(yaml.load(text, Loader=loader))  # repr: nan == nan
