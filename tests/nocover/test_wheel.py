@@ -58,7 +58,7 @@ def test_installed_wheel_finds_a_shipped_fault_when_run_from_an_empty_directory(
     work.mkdir()
     proc = subprocess.run(
         [installed.bin / "skc", "run", "--fault", SCENARIO_FAULT, "--suite", "scenarios",
-         "--suite", "lifecycle", "--no-progress", "--out", "out"],
+         "--no-progress", "--out", "out"],
         cwd=work, env=_env(tmp_path), capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert proc.returncode == 1, proc.stdout + proc.stderr
