@@ -1,4 +1,4 @@
-"""Developer sessions: tests, lint, typing (default) and the opt-in benchmark.
+"""Developer sessions: tests, lint, typing (default); quality and bench (opt-in).
 
 The sessions run in the environment that launched nox (``./dev`` puts ``.venv`` first on PATH),
 so a fresh machine installs the project once, not once per session.
@@ -14,8 +14,14 @@ nox.options.default_venv_backend = "none"
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the whole pytest suite (fast and slow tests)."""
+    """Run the fast and slow tests of the harness (tests/cover, tests/nocover)."""
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def quality(session: nox.Session) -> None:
+    """Does the harness find real bugs? Per-fault detection in parallel workers (opt-in)."""
+    session.run("pytest", "-n", "2", "tests/quality", *session.posargs)
 
 
 @nox.session

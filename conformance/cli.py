@@ -20,6 +20,7 @@ from skc.card.cli import card_app
 from skc.conformance import catalog_views
 from skc.conformance.batch import run_batch
 from skc.conformance.hypothesis_home import use_cache_home
+from skc.conformance.redact import console_text
 from skc.model.ambiguity import Readings
 from skc.model.catalog import FAMILIES, load_catalog
 from skc.model.errors import HarnessError, UnknownNameError
@@ -52,7 +53,7 @@ def _readings(profile: Path | None, pairs: list[str] | None) -> Readings:
 
 
 def _fail(message: str) -> NoReturn:
-    _err.print(f"[bold red]error:[/] {message}", highlight=False)
+    _err.print(f"[bold red]error:[/] {console_text(message)}", highlight=False)
     raise typer.Exit(2)
 
 
@@ -194,20 +195,29 @@ def run_suites(
         Path | None, typer.Option(help="Directory of scenario files (default: scenarios/).")
     ] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    list_checks: Annotated[
+        bool, typer.Option("--list-checks", help="Print the planned check ids and stop.")
+    ] = False,
 ) -> None:
     """Run the conformance suites against a portal and write JSONL, JUnit and HTML reports."""
     from skc.conformance.run_command import build_config, execute
+    from skc.conformance.runner import planned_checks
 
     try:
         config = build_config(
             target=target, lands=land or [], seed=seed, fault=fault, suites=suite or [],
             profile=profile, expected_failures=expected_failures,
-            hypothesis_profile=hypothesis_profile, out=out, replay=replay, scenarios=scenarios,
+            hypothesis_profile=hypothesis_profile, out=None if list_checks else out,
+            replay=replay, scenarios=scenarios,
         )  # fmt: skip
-        summary = execute(config, Console(soft_wrap=True), progress=progress)
+        if list_checks:
+            for land_id, check in planned_checks(config):
+                print(f"{land_id} {check.id}")
+            return
+        report = execute(config, Console(soft_wrap=True), progress=progress)
     except HarnessError as exc:
         _fail(str(exc))
-    raise typer.Exit(0 if summary.ok else 1)
+    raise typer.Exit(0 if report.ok else 1)
 
 
 @app.command()

@@ -1,48 +1,70 @@
-"""The runner: plan the checks for each Land, run them, stream results, summarise.
+"""The runner: plan the checks for each Land, run them, emit typed events, conclude.
 
-``run`` is what ``skc run`` and the pytest plugin call. Each check's result becomes result
-records (one per rule it covers; a failure, one record on the rule it breaks), written to
-``results.jsonl`` as they arrive; secrets are scrubbed from every text first. At the end the
-JUnit and HTML reports are rendered from the records, and the certification summary says, per
-Land, which rules the help text states passed, failed, were not applicable or not covered.
+``run`` is what ``skc run`` calls; the pytest plugin drives a :class:`Session` one check at a
+time. Each check's :class:`~skc.conformance.suites.base.CheckResult` becomes typed
+:class:`~skc.conformance.results.Result` values (one per rule it covers; a failure, one on the
+rule it breaks), scrubbed of every secret the check used, matched against the expected failures
+by entry, and emitted as events to the handlers (JSONL stream, JUnit, HTML, console). A check
+that raises, an adapter that fails in ``close``, SIGINT or SIGTERM: the run still ends with a
+summary (marked interrupted where it was) and every report written.
 """
 
 from __future__ import annotations
 
+import shlex
+import signal
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 from typing import Any, Final
 
-from skc.conformance.adapters.inprocess import InProcessAdapter
+from skc import __version__
+from skc.conformance.adapters.guard import CallGuard
+from skc.conformance.adapters.identities import AccountNamespace, LedgerEntry
 from skc.conformance.adapters.protocol import Adapter
+from skc.conformance.adapters.registry import resolve_target
+from skc.conformance.events import (
+    Broadcast,
+    CheckFinished,
+    CheckStarted,
+    Handler,
+    RunFinished,
+    RunStarted,
+    UnexpectedPassFound,
+)
 from skc.conformance.expected import ExpectedFailure, match
 from skc.conformance.faults import Fault
 from skc.conformance.profile import PortalProfile, reference_profile
-from skc.conformance.reports import (
-    HTML_FILE,
-    JUNIT_FILE,
-    RESULTS_FILE,
-    ResultStream,
-    write_html,
-    write_junit,
+from skc.conformance.redact import Scrubber
+from skc.conformance.reports.outdir import REPLAY_DIR
+from skc.conformance.results import (
+    ExpectedFailureMatch,
+    Result,
+    RunHeader,
+    RunState,
+    RunSummary,
+    UnexpectedPass,
+    certify,
+    conclude,
+    count,
+    provenance,
 )
 from skc.conformance.steps import secret_values
 from skc.conformance.suites.base import Check, CheckContext, CheckResult
 from skc.conformance.suites.fields import field_checks
 from skc.conformance.suites.scenarios import scenario_checks
 from skc.conformance.suites.stateful import stateful_checks
-from skc.conformance.verdicts import Finding, Verdict, worst
+from skc.conformance.verdicts import Verdict
+from skc.model.ambiguity import Readings
 from skc.model.catalog import load_catalog
 from skc.model.errors import UnknownNameError
 from skc.model.lands import LandId
 
 SUITES: Final = ("fields", "scenarios", "lifecycle", "mailbox", "organisations")
-TARGETS: Final = ("inprocess",)
 
 
 @dataclass(frozen=True)
@@ -61,227 +83,370 @@ class RunConfig:
     only_check: str | None = None
     scenario_dir: Path | None = None
     profile_path: Path | None = None
+    expected_path: Path | None = None
+    only_rules: frozenset[str] | None = None
+    stop_at_first_failure: bool = False
+
+    def profile_for(self, land: LandId) -> PortalProfile:
+        """The profile of the portal under test in this Land."""
+        if self.profile is None:
+            return reference_profile(land)
+        if self.profile.land != land:
+            return self.profile.model_copy(update={"land": land})
+        return self.profile
 
     def replay_command(self, land: LandId, check: str) -> str:
-        """The command that runs one check again with the same seed and setup."""
-        parts = ["skc run", f"--target {self.target}", f"--land {land}", f"--seed {self.seed}"]
+        """The shell command that runs one check again, same seed and inputs, other output."""
+        parts = ["skc", "run", "--target", self.target, "--land", land, "--seed", str(self.seed)]
+        suite = check.split("/", 1)[0]
+        parts += ["--suite", suite]
         if self.fault is not None:
-            parts.append(f"--fault {self.fault.name}")
-        if self.profile_path is not None:
-            parts.append(f"--profile {self.profile_path}")
+            parts += ["--fault", self.fault.name]
+        for option, path in (
+            ("--profile", self.profile_path), ("--expected-failures", self.expected_path),
+            ("--scenarios", self.scenario_dir),
+        ):  # fmt: skip
+            if path is not None:
+                parts += [option, str(path.resolve())]
         if self.hypothesis_profile != "ci":
-            parts.append(f"--hypothesis-profile {self.hypothesis_profile}")
-        parts.append(f"--replay {check}")
-        return " ".join(parts)
+            parts += ["--hypothesis-profile", self.hypothesis_profile]
+        parts += ["--replay", check]
+        if self.out is not None:
+            slug = check.replace("/", "-")
+            parts += ["--out", str(self.out.resolve() / REPLAY_DIR / f"{land}-{slug}")]
+        return shlex.join(parts)
 
 
-@dataclass
-class RunSummary:
-    """The outcome of a run."""
-
-    records: list[dict[str, Any]] = field(default_factory=list)
-    counts: Counter[str] = field(default_factory=Counter)
-    unexpected_passes: list[ExpectedFailure] = field(default_factory=list)
-    certification: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-    secrets_seen: set[str] = field(default_factory=set)  # kept in memory only, to check leaks
-
-    @property
-    def results(self) -> list[dict[str, Any]]:
-        """The result records only."""
-        return [r for r in self.records if r["type"] == "result"]
-
-    @property
-    def ok(self) -> bool:
-        """No unexpected fail, no error, no unexpected pass."""
-        bad = [
-            r for r in self.results
-            if r["verdict"] == Verdict.ERROR
-            or (r["verdict"] == Verdict.FAIL and r["expected_failure"] is None)
-        ]  # fmt: skip
-        return not bad and not self.unexpected_passes
-
-
-def plan(land: LandId, suites: Sequence[str], scenario_dir: Path | None = None) -> list[Check]:
-    """The checks of the chosen suites for one Land, in a fixed order."""
+def plan(
+    land: LandId,
+    suites: Sequence[str],
+    scenario_dir: Path | None = None,
+    readings: Readings | None = None,
+) -> list[Check]:
+    """The checks of the chosen suites for one Land under the profile's readings, in order."""
     for suite in suites:
         if suite not in SUITES:
             raise UnknownNameError("suite", suite, SUITES)
     checks: list[Check] = []
     if "fields" in suites:
-        checks += field_checks(land)
+        checks += field_checks(land, readings)
     if "scenarios" in suites:
         checks += scenario_checks(land, scenario_dir)
     checks += [c for c in stateful_checks(land) if c.suite in suites]
     return checks
 
 
+def planned_checks(config: RunConfig) -> list[tuple[LandId, Check]]:
+    """Every (Land, check) the configuration runs, after ``--replay`` and the rule filter."""
+    planned = [
+        (land, check)
+        for land in config.lands
+        for check in plan(
+            land, config.suites, config.scenario_dir, config.profile_for(land).readings
+        )
+    ]
+    if config.only_rules is not None:
+        planned = [(land, c) for land, c in planned if config.only_rules & set(c.rules)]
+    if config.only_check is not None:
+        known = sorted({check.id for _, check in planned})
+        planned = [(land, check) for land, check in planned if check.id == config.only_check]
+        if not planned:
+            raise UnknownNameError("check", config.only_check, known)
+    return planned
+
+
 def adapter_for(config: RunConfig, land: LandId) -> Adapter:
-    """The adapter of the chosen target for one Land."""
-    if config.target not in TARGETS:
-        raise UnknownNameError("target", config.target, TARGETS)
-    profile = config.profile if config.profile is not None else reference_profile(land)
-    if profile.land != land:
-        profile = profile.model_copy(update={"land": land})
+    """The adapter of the chosen target for one Land (``inprocess``, ``MODULE:FACTORY``, or a
+    name registered under the ``skc.adapters`` entry points)."""
     fault = config.fault if config.fault is not None and config.fault.land == land else None
-    return InProcessAdapter(land, profile, fault)
+    return resolve_target(config.target, land=land, profile=config.profile_for(land), fault=fault)
 
 
-def _scrub(text: str, secrets: set[str]) -> str:
-    for secret in sorted(secrets, key=len, reverse=True):
-        if len(secret) >= 4:
-            text = text.replace(secret, "<secret>")
-    return text
+class RunInterrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived: finish the reports, then stop."""
 
 
-def result_records(
-    config: RunConfig, land: LandId, check: Check, result: CheckResult, secrets: set[str]
-) -> Iterator[dict[str, Any]]:
-    catalog = load_catalog()
-    if result.verdict is Verdict.FAIL and result.rule is not None:
-        rules: tuple[str, ...] = (result.rule,)
-    else:
-        rules = tuple(r for r in result.covered if r in catalog.ids and catalog.stated(land, r))
-        if result.verdict is not Verdict.PASS and not rules:
-            rules = tuple(r for r in check.rules if r in catalog.ids) or ("-",)
-    for rule in rules:
-        finding = Finding(
-            check=check.id, rule=rule, land=land, verdict=result.verdict,
-            expected=result.expected, observed=result.observed, example=result.example,
-            replay=config.replay_command(land, check.id) if result.verdict is not Verdict.PASS
-            else "",
-            reason=result.reason,
+@contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """Turn SIGTERM (and SIGINT) into :class:`RunInterrupted` in the main thread."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise RunInterrupted(signal.Signals(signum).name)
+
+    try:
+        previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@dataclass
+class Session:
+    """One run in progress: emits events, keeps the run state, concludes."""
+
+    config: RunConfig
+    handler: Handler
+    state: RunState = field(default_factory=RunState)
+    scrubber: Scrubber = field(default_factory=lambda: Scrubber(secret_values()))
+    secrets_seen: set[str] = field(default_factory=set)
+    header: RunHeader | None = None
+    started: float = field(default_factory=time.monotonic)
+    namespace: AccountNamespace = field(default_factory=AccountNamespace)
+    guard: CallGuard = field(default_factory=CallGuard)
+    adapters: dict[LandId, Adapter] = field(default_factory=dict)
+
+    def adapter(self, land: LandId) -> Adapter:
+        """The run's adapter for a Land, made once."""
+        if land not in self.adapters:
+            self.adapters[land] = adapter_for(self.config, land)
+        return self.adapters[land]
+
+    def start(self) -> RunHeader:
+        """Emit the run header."""
+        config = self.config
+        self.header = RunHeader(
+            run_id=f"{config.target}-seed{config.seed}",
+            target=config.target,
+            lands=config.lands,
+            seed=config.seed,
+            suites=config.suites,
+            hypothesis_profile=config.hypothesis_profile,
+            started=datetime.now(UTC).isoformat(timespec="seconds"),
+            harness_version=__version__,
+            fault=config.fault.name if config.fault is not None else None,
+            profile=str(config.profile_path) if config.profile_path else None,
+            expected_failures=str(config.expected_path) if config.expected_path else None,
+            scenarios=str(config.scenario_dir) if config.scenario_dir else None,
+        )
+        self.handler.handle(RunStarted(self.header))
+        return self.header
+
+    def run_check(
+        self, land: LandId, check: Check, index: int = 0, total: int = 1
+    ) -> CheckFinished:
+        """Run one check on one Land and emit its results."""
+        self.handler.handle(CheckStarted(land, check.id, index, total))
+        began = time.monotonic()
+        ledger: list[LedgerEntry] = []
+        secrets: set[str] = set()
+        try:
+            ctx = CheckContext(
+                self.adapter(land), self.config.seed, self.config.hypothesis_profile,
+                secrets_used=secrets, guard=self.guard, namespace=self.namespace, ledger=ledger,
+            )  # fmt: skip
+            outcome = check.run(ctx)
+        except Exception as exc:  # a harness bug or an adapter failing in close: never a verdict
+            outcome = CheckResult(
+                Verdict.ERROR, check.rules, reason=f"harness error {type(exc).__name__}: {exc}"
+            )
+        took = time.monotonic() - began
+        self.scrubber.add(secrets)
+        self.secrets_seen |= secrets
+        results = self._results(land, check, outcome, took)
+        self.state.results.extend(results)
+        self.state.checks_run += 1
+        accounts = tuple(replace(e, cleanup=self.scrubber(e.cleanup)) for e in ledger)
+        self.state.ledger.extend(accounts)
+        finished = CheckFinished(land, check.id, results, accounts, round(took, 4))
+        self.handler.handle(finished)
+        return finished
+
+    def _results(
+        self, land: LandId, check: Check, outcome: CheckResult, took: float
+    ) -> tuple[Result, ...]:
+        catalog = load_catalog()
+        if outcome.verdict is Verdict.FAIL and outcome.rule is not None:
+            rules: tuple[str, ...] = (outcome.rule,)
+        else:
+            rules = tuple(
+                r for r in outcome.covered if r in catalog.ids and catalog.stated(land, r)
+            )
+            if outcome.verdict is not Verdict.PASS and not rules:
+                rules = tuple(r for r in check.rules if r in catalog.ids) or ("-",)
+        scrub = self.scrubber
+        replay = (
+            self.config.replay_command(land, check.id) if outcome.verdict is not Verdict.PASS
+            else ""
         )  # fmt: skip
-        data = finding.to_json()
-        record: dict[str, Any] = {"type": "result", "suite": check.suite}
-        record.update(data)
-        record["family"] = catalog.rule(rule).family if rule in catalog.ids else "sim"
-        record["seed_file"] = record.pop("seed", "")
-        for key in ("expected", "observed", "reason"):
-            record[key] = _scrub(str(record[key]), secrets)
-        record["example"] = [_scrub(line, secrets) for line in record["example"]]
-        entry = None
-        if result.verdict is Verdict.FAIL:
-            entry = match(config.expected, land, rule, check.id)
-        record["expected_failure"] = entry.reason if entry is not None else None
-        yield record
+        warnings = tuple(scrub(str(w)) for w in getattr(outcome, "warnings", ()))
+        results: list[Result] = []
+        for rule in rules:
+            family, quotes, seed_file = provenance(land, rule)
+            expected_match = None
+            if outcome.verdict is Verdict.FAIL:
+                entry = match(self.config.expected, land, rule, check.id)
+                if entry is not None:
+                    self.state.matched_entries.add(entry.entry)
+                    expected_match = ExpectedFailureMatch(entry.reason, entry.entry, entry.line)
+            results.append(
+                Result(
+                    land=land,
+                    suite=check.suite,
+                    check=check.id,
+                    rule=rule,
+                    verdict=outcome.verdict,
+                    family=family,
+                    expected=scrub(outcome.expected),
+                    observed=scrub(outcome.observed),
+                    example=tuple(scrub(line) for line in outcome.example),
+                    replay=replay,
+                    reason=scrub(outcome.reason),
+                    seed_file=seed_file,
+                    quotes=quotes,
+                    duration_s=round(took / len(rules), 4),
+                    expected_failure=expected_match,
+                    warnings=warnings,
+                )
+            )
+        return tuple(results)
+
+    def finish(self, *, interrupted: bool = False) -> RunSummary:
+        """Emit unexpected passes and the summary with the run's status."""
+        config, state = self.config, self.state
+        unexpected = tuple(
+            UnexpectedPass(e.land, e.rule, e.check, e.reason, e.entry, e.line)
+            for e in config.expected
+            if e.land in config.lands and e.entry not in state.matched_entries
+        )
+        if not interrupted:
+            for entry in unexpected:
+                self.handler.handle(UnexpectedPassFound(entry))
+        else:  # checks that never ran cannot show an expected failure is gone
+            unexpected = ()
+        certification = certify(state.results, config.lands)
+        status, reason = conclude(
+            state.results, certification, unexpected,
+            checks_run=state.checks_run, interrupted=interrupted,
+        )  # fmt: skip
+        left = tuple(sorted({e.address for e in state.ledger if not e.cleaned_up}))
+        warnings = tuple(sorted({w for r in state.results for w in r.warnings}))
+        summary = RunSummary(
+            status=status, status_reason=reason, counts=dict(count(state.results)),
+            certification=certification, unexpected_passes=unexpected,
+            checks_run=state.checks_run, interrupted=interrupted,
+            finished=datetime.now(UTC).isoformat(timespec="seconds"),
+            duration_s=round(time.monotonic() - self.started, 3),
+            accounts_created=len(state.ledger), accounts_left=left, warnings=warnings,
+        )  # fmt: skip
+        self.handler.handle(RunFinished(summary))
+        return summary
 
 
-def certification(
-    records: Sequence[dict[str, Any]], lands: Sequence[LandId]
-) -> dict[str, dict[str, list[str]]]:
-    """Per Land: the stated rules by their worst verdict, and those no check covered."""
-    catalog = load_catalog()
-    out: dict[str, dict[str, list[str]]] = {}
-    for land in lands:
-        by_rule: dict[str, list[Verdict]] = {}
-        for record in records:
-            if record["land"] == land:
-                by_rule.setdefault(record["rule"], []).append(Verdict(record["verdict"]))
-        groups: dict[str, list[str]] = {
-            "passed": [], "failed": [], "not_applicable": [], "inconclusive": [], "error": [],
-            "not_covered": [],
-        }  # fmt: skip
-        key_of = {
-            Verdict.PASS: "passed", Verdict.FAIL: "failed",
-            Verdict.NOT_APPLICABLE: "not_applicable", Verdict.INCONCLUSIVE: "inconclusive",
-            Verdict.ERROR: "error",
-        }  # fmt: skip
-        for rule in catalog:
-            if not rule.stated(land):
-                continue
-            verdicts = by_rule.get(rule.id)
-            groups[key_of[worst(verdicts)] if verdicts else "not_covered"].append(rule.id)
-        out[land] = groups
-    return out
+@dataclass(frozen=True)
+class RunReport:
+    """What ``run`` returns: the header, every result, the summary; secrets kept apart."""
+
+    header: RunHeader
+    results: tuple[Result, ...]
+    summary: RunSummary
+    ledger: tuple[LedgerEntry, ...] = ()
+    secrets_seen: frozenset[str] = field(default=frozenset(), repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """Tell whether the run says conformant."""
+        return self.summary.ok
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Results per verdict."""
+        return dict(self.summary.counts)
+
+    @property
+    def unexpected_passes(self) -> tuple[UnexpectedPass, ...]:
+        """Expected failures that did not fail."""
+        return self.summary.unexpected_passes
+
+    def findings(self) -> list[Result]:
+        """The failures and errors no expected-failures entry accounts for."""
+        return [result for result in self.results if result.is_finding]
+
+
+def file_handlers(out: Path) -> list[Handler]:
+    """The handlers that write ``results.jsonl``, ``junit.xml`` and ``report.html`` in ``out``."""
+    from skc.conformance.reports import (
+        HTML_FILE,
+        JUNIT_FILE,
+        RESULTS_FILE,
+        HtmlHandler,
+        JsonlHandler,
+        JunitHandler,
+    )
+
+    return [JsonlHandler(out / RESULTS_FILE), JunitHandler(out / JUNIT_FILE),
+            HtmlHandler(out / HTML_FILE)]  # fmt: skip
 
 
 def run(
     config: RunConfig,
+    handlers: Sequence[Handler] = (),
     *,
     on_check: Callable[[str, int, int], None] | None = None,
-) -> RunSummary:
-    """Run every planned check for every Land; stream, then render the reports."""
-    started, clock = datetime.now(UTC), time.monotonic()
-    summary = RunSummary()
-    secrets = set(secret_values())
-    out = config.out
-    header = {
-        "type": "run",
-        "run_id": f"{config.target}-seed{config.seed}",
-        "target": config.target,
-        "lands": list(config.lands),
-        "seed": config.seed,
-        "fault": config.fault.name if config.fault is not None else None,
-        "suites": list(config.suites),
-        "hypothesis_profile": config.hypothesis_profile,
-        "started": started.isoformat(timespec="seconds"),
-    }
-    planned = [
-        (land, check)
-        for land in config.lands
-        for check in plan(land, config.suites, config.scenario_dir)
-    ]
-    if config.only_check is not None:
-        planned = [(land, check) for land, check in planned if check.id == config.only_check]
-        if not planned:
-            known = sorted(
-                {
-                    c.id
-                    for land in config.lands
-                    for c in plan(land, config.suites, config.scenario_dir)
-                }
-            )
-            raise UnknownNameError("check", config.only_check, known)
-    with ExitStack() as stack:
-        stream = stack.enter_context(ResultStream(out / RESULTS_FILE)) if out is not None else None
+) -> RunReport:
+    """Run every planned check; the reports in ``config.out`` plus ``handlers`` get the events.
 
-        def emit(record: dict[str, Any]) -> None:
-            summary.records.append(record)
-            if stream is not None:
-                stream.write(record)
+    SIGINT and SIGTERM end the run early: the summary says ``interrupted`` and every report is
+    written before ``run`` returns.
+    """
+    from skc.conformance.reports import REPORT_FILES, OutputDir
 
-        emit(header)
-        for index, (land, check) in enumerate(planned):
-            if on_check is not None:
-                on_check(f"{land} {check.id}", index, len(planned))
-            ctx = CheckContext(adapter_for(config, land), config.seed, config.hypothesis_profile)
-            began = time.monotonic()
-            result = check.run(ctx)
-            took = round(time.monotonic() - began, 4)
-            summary.secrets_seen |= ctx.secrets_used
-            for record in result_records(config, land, check, result, secrets | ctx.secrets_used):
-                record["duration_s"] = took
-                summary.counts[record["verdict"]] += 1
-                emit(record)
-        results = summary.results
-        summary.unexpected_passes = [
-            entry for entry in config.expected
-            if entry.land in config.lands
-            and not any(r["expected_failure"] == entry.reason for r in results)
-        ]  # fmt: skip
-        summary.certification = certification(results, config.lands)
-        footer = {
-            "type": "summary",
-            "counts": dict(summary.counts),
-            "certification": summary.certification,
-            "unexpected_passes": [entry.model_dump() for entry in summary.unexpected_passes],
-            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-            "duration_s": round(time.monotonic() - clock, 3),
-        }
-        emit(footer)
-    if out is not None:
-        write_junit(summary.records, out / JUNIT_FILE)
-        write_html(summary.records, out / HTML_FILE)
-    return summary
+    planned = planned_checks(config)
+    with _signals_interrupt():
+        if config.out is not None:
+            with OutputDir(config.out, REPORT_FILES):
+                return _run(config, planned, [*file_handlers(config.out), *handlers], on_check)
+        return _run(config, planned, list(handlers), on_check)
+
+
+def _run(
+    config: RunConfig,
+    planned: Sequence[tuple[LandId, Check]],
+    handlers: list[Handler],
+    on_check: Callable[[str, int, int], None] | None,
+) -> RunReport:
+    bus = Broadcast(handlers)
+    session = Session(config, bus)
+    interrupted = False
+    try:
+        header = session.start()
+        try:
+            for index, (land, check) in enumerate(planned):
+                if on_check is not None:
+                    on_check(f"{land} {check.id}", index, len(planned))
+                finished = session.run_check(land, check, index, len(planned))
+                if config.stop_at_first_failure and any(r.is_finding for r in finished.results):
+                    break
+        except KeyboardInterrupt:
+            interrupted = True
+        summary = session.finish(interrupted=interrupted)
+    finally:
+        bus.close()
+    return RunReport(
+        header, tuple(session.state.results), summary, tuple(session.state.ledger),
+        frozenset(session.secrets_seen),
+    )  # fmt: skip
+
+
+def result_records(report: RunReport) -> list[dict[str, Any]]:
+    """The result lines of a run, as ``results.jsonl`` holds them."""
+    return [result.to_record() for result in report.results]
 
 
 __all__ = [
     "SUITES",
-    "TARGETS",
     "RunConfig",
-    "RunSummary",
+    "RunInterrupted",
+    "RunReport",
+    "Session",
     "adapter_for",
-    "certification",
+    "file_handlers",
     "plan",
+    "planned_checks",
+    "result_records",
     "run",
 ]

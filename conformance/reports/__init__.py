@@ -17,12 +17,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from skc.conformance.reports.html import render_html, write_html
-from skc.conformance.reports.junit import build_junit, write_junit
+from skc.conformance.reports.html import HtmlHandler, render_html, write_html
+from skc.conformance.reports.junit import JunitHandler, build_junit, write_junit
+from skc.conformance.reports.outdir import OutputDir, check_output_dir
 from skc.conformance.reports.stream import (
     HTML_FILE,
     JUNIT_FILE,
     RESULTS_FILE,
+    JsonlHandler,
+    RecordCollector,
     ResultStream,
     RunRecords,
     read_records,
@@ -43,11 +46,20 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+REPORT_FILES = (RESULTS_FILE, JUNIT_FILE, HTML_FILE)
+
 __all__ = [
     "HTML_FILE",
     "JUNIT_FILE",
+    "REPORT_FILES",
     "RESULTS_FILE",
+    "HtmlHandler",
+    "JsonlHandler",
+    "JunitHandler",
+    "OutputDir",
+    "RecordCollector",
     "ResultStream",
+    "check_output_dir",
     "RunRecords",
     "build_junit",
     "load_results",

@@ -15,7 +15,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from skc.conformance.reports.stream import RunRecords, split_records, write_atomically
+from skc.conformance.reports.stream import (
+    RecordCollector,
+    RunRecords,
+    split_records,
+    write_atomically,
+)
 from skc.conformance.verdicts import Verdict
 
 if TYPE_CHECKING:
@@ -50,6 +55,7 @@ dl.run dt { font-weight: 600; }
 dl.run dd { margin: 0; }
 .warning { background: #fff3cd; border: 1px solid #e0b400; padding: .6rem 1rem; }
 .verdict { display: inline-block; padding: 0 .45rem; border-radius: .3rem; font-weight: 600; }
+p.status { font-size: 1.2rem; padding: .6rem 1rem; border-radius: .3rem; }
 .pass { background: #d9f2dd; } .fail { background: #f8d4d4; } .error { background: #f3c6f0; }
 .inconclusive { background: #fde9c4; } .not-applicable { background: #e6e6e6; }
 section.finding { border: 1px solid #ccc; border-left: .4rem solid #999; margin: 1rem 0;
@@ -105,6 +111,7 @@ def _run_info(run: RunRecords) -> str:
     items = "".join(f"<dt>{_e(name)}</dt><dd>{_e(value)}</dd>" for name, value in rows)
     parts = [
         f"<h1>Conformance report: {_e(header.get('target', 'unknown target'))}</h1>",
+        _status(run),
         f'<dl class="run">{items}</dl>',
     ]
     if run.header is None:
@@ -116,6 +123,31 @@ def _run_info(run: RunRecords) -> str:
             "and there is no certification summary.</p>"
         )
     return "\n".join(parts)
+
+
+def _status(run: RunRecords) -> str:
+    """The run's conclusion in words, first thing on the page."""
+    summary = run.summary or {}
+    status = str(summary.get("status") or "incomplete")
+    reason = str(summary.get("status_reason") or "the run did not write its summary")
+    css = {"conformant": "pass", "not conformant": "fail"}.get(status, "inconclusive")
+    return f'<p class="status {css}"><strong>{_e(status.capitalize())}</strong>: {_e(reason)}</p>'
+
+
+def _unexpected(run: RunRecords) -> str:
+    """Expected failures that no longer fail: each is a reason the run is not conformant."""
+    if not run.unexpected_passes:
+        return ""
+    items = "".join(
+        f"<li><code>{_e(entry.get('land'))}</code> <code>{_e(entry.get('rule'))}</code>"
+        f" ({_e(entry.get('check') or 'any check')}): {_e(entry.get('reason'))}</li>"
+        for entry in run.unexpected_passes
+    )
+    return (
+        '<h2 id="unexpected-passes">Unexpected passes</h2>\n<p>Listed as expected failures but '
+        "they did not fail: the deviation is gone, remove the entries.</p>\n"
+        f"<ul>{items}</ul>"
+    )
 
 
 def _count_table(run: RunRecords) -> str:
@@ -231,7 +263,10 @@ def render_html(records: Sequence[Mapping[str, Any]]) -> str:
     """The whole report page for a run's records."""
     run = split_records(records)
     title = f"Conformance report: {(run.header or {}).get('target', 'unknown target')}"
-    body = "\n".join((_run_info(run), _count_table(run), _certification(run), _families(run)))
+    sections = (
+        _run_info(run), _unexpected(run), _count_table(run), _certification(run), _families(run)
+    )  # fmt: skip
+    body = "\n".join(section for section in sections if section)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -240,9 +275,21 @@ def render_html(records: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
+class HtmlHandler(RecordCollector):
+    """Writes ``report.html`` when the run is closed (finished, interrupted or crashed)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def close(self) -> None:
+        """Render the collected records."""
+        write_html(self.records, self.path)
+
+
 def write_html(records: Sequence[Mapping[str, Any]], path: Path) -> None:
     """Write the run's report page to ``path``, atomically."""
     write_atomically(path, render_html(records).encode("utf-8"))
 
 
-__all__ = ["render_html", "write_html"]
+__all__ = ["HtmlHandler", "render_html", "write_html"]

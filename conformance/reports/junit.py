@@ -5,7 +5,8 @@ Verdicts map onto JUnit as follows::
     pass                          passed testcase
     fail                          <failure>  with expected, observed, example, replay, quotes
     fail + expected failure       <skipped message="expected failure: REASON">
-    pass + expected failure       <failure>  the deviation is gone: update the expected failures
+    unexpected pass               <failure type="unexpected-pass"> in the testsuite
+                                  "expected-failures": the deviation is gone
     error                         <error>    the harness or connection failed, not the portal
     inconclusive, not-applicable  <skipped message=REASON>
 """
@@ -17,7 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from skc.conformance.reports.stream import split_records, write_atomically
+from skc.conformance.reports.stream import RecordCollector, split_records, write_atomically
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -148,7 +149,48 @@ def build_junit(records: Sequence[Mapping[str, Any]]) -> ET.Element:
             totals[kind] = totals.get(kind, 0) + count
         total_time += seconds
     _set_counts(root, totals, total_time)
+    _unexpected_passes(root, run)
     return root
+
+
+def _unexpected_passes(root: ET.Element, run: Any) -> None:
+    """One failing testcase per expected failure that no longer fails."""
+    if not run.unexpected_passes:
+        return
+    element = ET.SubElement(root, "testsuite", name="expected-failures")
+    for entry in run.unexpected_passes:
+        check = _text(entry, "check") or "any check"
+        case = ET.SubElement(
+            element,
+            "testcase",
+            classname=_xml(f"{_text(entry, 'land')}.expected-failures"),
+            name=_xml(f"{check} [{_text(entry, 'rule')}]"),
+            time="0.000",
+        )
+        failure = ET.SubElement(
+            case,
+            "failure",
+            message=_xml(f"listed as expected failure but did not fail: {_text(entry, 'reason')}"),
+            type="unexpected-pass",
+        )
+        failure.text = _xml(
+            "The deviation is gone: remove this entry from the expected-failures file.\n"
+        )
+    _set_counts(element, {"failures": len(run.unexpected_passes)}, 0.0)
+    for key in ("tests", "failures"):
+        root.set(key, str(int(root.get(key, "0")) + len(run.unexpected_passes)))
+
+
+class JunitHandler(RecordCollector):
+    """Writes ``junit.xml`` when the run is closed (finished, interrupted or crashed)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def close(self) -> None:
+        """Render the collected records."""
+        write_junit(self.records, self.path)
 
 
 def write_junit(records: Sequence[Mapping[str, Any]], path: Path) -> None:
@@ -159,4 +201,4 @@ def write_junit(records: Sequence[Mapping[str, Any]], path: Path) -> None:
     write_atomically(path, data)
 
 
-__all__ = ["build_junit", "write_junit"]
+__all__ = ["JunitHandler", "build_junit", "write_junit"]

@@ -1,7 +1,8 @@
 """The results file of a run: JSON lines written as the run goes, read back by the reporters.
 
-Line 1 is the ``run`` header, then one ``result`` line per check, then a ``summary`` line if the
-run finished. Each line is flushed as soon as it is written, so a killed run leaves every complete
+Line 1 is the ``run`` header, then ``result`` lines (one per rule a check covered), then an
+``unexpected_pass`` line per expected failure that did not fail, then a ``summary`` line (also
+for an interrupted run, marked so). :class:`JsonlHandler` writes them from the run's events. Each line is flushed as soon as it is written, so a killed run leaves every complete
 line behind and at most one truncated last line, which :func:`read_records` skips.
 
 Also here, because every reporter needs them: :func:`split_records` (header, results, summary)
@@ -13,13 +14,20 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
 import orjson
 
+from skc.conformance.events import (
+    CheckFinished,
+    Event,
+    RunFinished,
+    RunStarted,
+    UnexpectedPassFound,
+)
 from skc.model.errors import InputError
 
 RESULTS_FILE = "results.jsonl"
@@ -32,6 +40,50 @@ def _encode_extra(value: object) -> object:
     if isinstance(value, os.PathLike):
         return os.fspath(value)
     raise TypeError(f"cannot write a {type(value).__name__} to the results file; use JSON types")
+
+
+class JsonlHandler:
+    """The run's events as ``results.jsonl`` lines: header, results, unexpected passes, summary."""
+
+    def __init__(self, path: Path) -> None:
+        self.stream = ResultStream(path).__enter__()
+
+    def handle(self, event: Event) -> None:
+        """Write the record of every event that has one, at once."""
+        for record in event_records(event):
+            self.stream.write(record)
+
+    def close(self) -> None:
+        """Close the file."""
+        self.stream.close()
+
+
+class RecordCollector:
+    """Keeps the records of a run in memory, for the reporters rendered at the end."""
+
+    def __init__(self) -> None:
+        self.records: list[dict[str, Any]] = []
+
+    def handle(self, event: Event) -> None:
+        """Keep the records of the event."""
+        self.records.extend(event_records(event))
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def event_records(event: Event) -> list[dict[str, Any]]:
+    """The results-file records an event stands for (none for progress events)."""
+    if isinstance(event, RunStarted):
+        return [event.header.to_record()]
+    if isinstance(event, CheckFinished):
+        accounts = [{"type": "account", **asdict(entry)} for entry in event.ledger]
+        return [*(result.to_record() for result in event.results), *accounts]
+    if isinstance(event, UnexpectedPassFound):
+        return [event.entry.to_record()]
+    if isinstance(event, RunFinished):
+        return [event.summary.to_record()]
+    return []
 
 
 class ResultStream:
@@ -133,6 +185,7 @@ class RunRecords:
     header: Mapping[str, Any] | None
     results: list[Mapping[str, Any]] = field(default_factory=list)
     summary: Mapping[str, Any] | None = None
+    unexpected_passes: list[Mapping[str, Any]] = field(default_factory=list)
 
     @property
     def finished(self) -> bool:
@@ -145,15 +198,18 @@ def split_records(records: Sequence[Mapping[str, Any]]) -> RunRecords:
     header: Mapping[str, Any] | None = None
     summary: Mapping[str, Any] | None = None
     results: list[Mapping[str, Any]] = []
+    unexpected: list[Mapping[str, Any]] = []
     for record in records:
         kind = record.get("type")
         if kind == "run" and header is None:
             header = record
         elif kind == "result":
             results.append(record)
+        elif kind == "unexpected_pass":
+            unexpected.append(record)
         elif kind == "summary":
             summary = record
-    return RunRecords(header=header, results=results, summary=summary)
+    return RunRecords(header, results, summary, unexpected)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -173,6 +229,9 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 __all__ = [
     "HTML_FILE",
+    "JsonlHandler",
+    "RecordCollector",
+    "event_records",
     "JUNIT_FILE",
     "RESULTS_FILE",
     "ResultStream",

@@ -88,3 +88,79 @@ def test_run_exits_two_listing_valid_names_when_a_name_is_unknown() -> None:
     assert "valid: fields, scenarios" in _run("--suite", "speed")[1].replace("\n", "")
     assert "berlin-timeout-20-minutes" in _run("--fault", "nope")[1].replace("\n", "")
     assert _run("--target", "carrier-pigeon", "--land", "berlin")[0] == 2
+
+
+def _profile(tmp_path: Path, land: str) -> Path:
+    path = tmp_path / "profile.yaml"
+    path.write_text(f"land: {land}\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--land", "berlin", "--fault", "hamburg-timeout-21-minutes"], "is a fault of hamburg"),
+        (["--land", "berlin", "--land", "berlin"], "given twice"),
+        (["--land", "all", "--land", "berlin"], "cannot be combined"),
+        (["--land", "berlin", "--scenarios", "/nonexistent/scenarios"], "no such directory"),
+        (["--suite", "fields", "--suite", "fields"], "given twice"),
+    ],
+)
+def test_run_exits_two_before_writing_anything_when_options_conflict(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    code, output = _run(*args, "--out", str(tmp_path / "out"))
+    assert code == 2, output
+    assert message in output.replace("\n", " ")
+    assert not (tmp_path / "out").exists()
+
+
+def test_run_exits_two_when_the_profile_is_for_another_land(tmp_path: Path) -> None:
+    code, output = _run(
+        "--land", "berlin", "--profile", str(_profile(tmp_path, "hamburg")),
+        "--out", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert code == 2
+    assert "describes a portal of hamburg" in output.replace("\n", " ")
+
+
+def test_run_exits_two_when_an_expected_failure_names_an_unplanned_check(tmp_path: Path) -> None:
+    path = tmp_path / "known.yaml"
+    path.write_text(
+        "- land: berlin\n  rule: session.idle_timeout\n  check: scenarios/session-timout\n"
+        "  reason: SKC-1\n",
+        encoding="utf-8",
+    )
+    code, output = _run(
+        "--land", "berlin", "--suite", "scenarios", "--expected-failures", str(path),
+        "--out", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert code == 2
+    flat = output.replace("\n", "")
+    assert "known.yaml:1" in flat
+    assert "scenarios/session-timeout" in flat
+
+
+@pytest.mark.parametrize("kind", ["file", "symlink", "read-only"])
+def test_run_exits_two_when_the_output_path_is_unusable(tmp_path: Path, kind: str) -> None:
+    out = tmp_path / "out"
+    if kind == "file":
+        out.write_text("not a directory", encoding="utf-8")
+    elif kind == "symlink":
+        (tmp_path / "elsewhere").mkdir()
+        out.symlink_to(tmp_path / "elsewhere")
+    else:
+        out.mkdir()
+        out.chmod(0o555)
+    code, output = _run("--land", "berlin", "--suite", "scenarios", "--out", str(out))
+    assert code == 2, output
+    assert kind.replace("symlink", "symbolic link") in output.replace("\n", " ")
+    assert not (tmp_path / "elsewhere" / "results.jsonl").exists()
+
+
+def test_console_shows_markup_and_escapes_from_a_file_name_as_text(tmp_path: Path) -> None:
+    scenarios = tmp_path / "[red]x[/red]\x1b[2J"
+    code, output = _run("--land", "berlin", "--scenarios", str(scenarios))
+    assert code == 2
+    assert "[red]x[/red]" in output
+    assert "\x1b" not in output

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from skc.conformance.verdicts import Finding, Verdict, worst
+from skc.conformance.results import Result, provenance
+from skc.conformance.verdicts import Verdict, worst
 
 P, F, INC, E, N = (
     Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE, Verdict.ERROR, Verdict.NOT_APPLICABLE,
@@ -30,26 +31,20 @@ def test_group_verdict_is_the_most_severe_when_combined(
     assert worst(verdicts) is expected
 
 
-def test_finding_cites_the_land_s_quote_when_serialised() -> None:
-    finding = Finding(
-        check="fields.password",
-        rule="password.max_length",
-        land="berlin",
-        verdict=F,
-        expected="rejected",
-        observed="accepted",
-        example=("<21 characters>",),
-        replay="skc run --replay abc",
-    )
-    data = finding.to_json()
+def test_result_cites_the_land_s_quote_when_serialised() -> None:
+    family, quotes, seed_file = provenance("berlin", "password.max_length")
+    result = Result(
+        land="berlin", suite="fields", check="fields/password/password.max_length",
+        rule="password.max_length", verdict=F, family=family, quotes=quotes,
+        seed_file=seed_file, expected="rejected", observed="accepted",
+    )  # fmt: skip
+    data = result.to_record()
     assert data["verdict"] == "fail"
-    assert data["seed"] == "003_3de1d66ee7648124.txt"
-    quotes = data["quotes"]
-    assert isinstance(quotes, list)
-    assert any("höchstens 20 Zeichen" in q for q in quotes)
+    assert data["seed_file"] == "003_3de1d66ee7648124.txt"
+    assert any("höchstens 20 Zeichen" in q for q in data["quotes"])
+    assert result.is_finding
 
 
-def test_finding_on_a_sim_reason_has_no_quote_when_serialised() -> None:
-    data = Finding(check="x", rule="sim.not_logged_in", land="hamburg", verdict=E).to_json()
-    assert data["quotes"] == []
-    assert data["verdict"] == "error"
+def test_result_on_a_sim_reason_has_no_quote_when_serialised() -> None:
+    family, quotes, _ = provenance("hamburg", "sim.not_logged_in")
+    assert (family, quotes) == ("sim", ())
