@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,11 +64,23 @@ def pcscd(tmp_path: Path) -> Iterator[int]:
         ["pcscd", "--foreground", "--config", str(conf)], stdout=log, stderr=subprocess.STDOUT
     )
     try:
+        _wait_for_vpcd(process, port, tmp_path / "pcscd.log")
         yield port
     finally:
         process.terminate()
         process.wait(timeout=10)
         log.close()
+
+
+def _wait_for_vpcd(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
+    """Poll until vpcd listens on ``port``; fail with pcscd's log if pcscd exits instead."""
+    deadline = time.monotonic() + 10
+    while process.poll() is None and time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)  # pcscd is loading the vpcd driver
+    pytest.fail(f"pcscd did not bring up vpcd on port {port}:\n{log.read_text()}")
 
 
 def test_pace_round_trip_passes_when_the_terminal_reaches_the_card_through_pcscd(
