@@ -97,6 +97,7 @@ class Secrets(BaseModel):
 
 
 Text = Annotated[str, Field(min_length=1, max_length=200)]
+LongText = Annotated[str, Field(min_length=1, max_length=2000)]  # Nebenbestimmungen
 
 
 class CardProfile(BaseModel):
@@ -119,8 +120,8 @@ class CardProfile(BaseModel):
     birth_name: Text | None = None
     address: Address
     community_id: Annotated[str, Field(pattern=r"^([0-9]{2})+$")] | None = None
-    residence_permit_1: Text | None = None
-    residence_permit_2: Text | None = None
+    residence_permit_1: LongText | None = None
+    residence_permit_2: LongText | None = None
     secrets: Secrets
     pin_state: Literal["operational", "transport"] = "operational"
     pin_retries: Annotated[int, Field(ge=0, le=3)] = 3

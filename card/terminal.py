@@ -36,6 +36,7 @@ from skc.card.passwords import Ref
 from skc.card.sm import SecureChannel
 
 Password = str | SecretStr
+CHUNK = 0xDF  # READ BINARY length under secure messaging
 
 
 class Transport(Protocol):
@@ -164,21 +165,25 @@ class EidClient:
         self._expect(Command(0x00, 0xA4, 0x04, 0x0C, EID_AID), "SELECT eID application")
 
     def _read(self, sfi: int, *, missing_ok: bool = False) -> bytes | None:
-        content, sw = self.send(Command(0x00, 0xB0, 0x80 | sfi, 0x00, le=256))
-        if sw == 0x6A82 and missing_ok:
-            return None
-        if sw == 0x6982:
-            raise AccessDeniedError(f"READ BINARY of EF {sfi:02X}: not allowed", sw)
-        if sw != 0x9000:
-            raise CardStatusError(f"READ BINARY of EF {sfi:02X} failed", sw)
-        while len(content) >= 0xDF and len(content) % 0xDF == 0:
-            more, sw = self.send(
-                Command(0x00, 0xB0, len(content) >> 8, len(content) & 0xFF, le=0xDF)
-            )
-            if sw != 0x9000 or not more:
-                break
-            content += more
-        return content
+        # Chunks of 0xDF bytes keep a protected response within a short APDU (256 bytes).
+        content = b""
+        while True:
+            if not content:
+                command = Command(0x00, 0xB0, 0x80 | sfi, 0x00, le=CHUNK)
+            else:
+                command = Command(0x00, 0xB0, len(content) >> 8, len(content) & 0xFF, le=CHUNK)
+            chunk, sw = self.send(command)
+            if sw == 0x6A82 and missing_ok and not content:
+                return None
+            if sw == 0x6982:
+                raise AccessDeniedError(f"READ BINARY of EF {sfi:02X}: not allowed", sw)
+            if sw == 0x6B00 and content:  # the file ended exactly at a chunk boundary
+                return content
+            if sw not in (0x9000, 0x6282):
+                raise CardStatusError(f"READ BINARY of EF {sfi:02X} failed", sw)
+            content += chunk
+            if sw == 0x6282 or len(chunk) < CHUNK:
+                return content
 
     def read_data_group(self, dg: int) -> bytes:
         """The raw content of eID data group ``dg`` (the eID application must be selected)."""

@@ -20,6 +20,7 @@ from skc.card import (
     PasswordSuspendedError,
     Ref,
     RequiredAttributeError,
+    load_profile,
     virtual_card,
 )
 from skc.card.apdu import Command, split_response
@@ -207,3 +208,18 @@ def test_card_logs_only_status_words_when_a_data_group_is_missing(
     assert "-> 6A82" in caplog.text
     assert {record.name for record in caplog.records} == {"skc.card"}
     assert "MUSTERMANN" not in caplog.text
+
+
+def test_long_data_group_is_read_in_chunks_when_it_exceeds_one_response() -> None:
+    text = "AUFLAGE: " + "WOHNSITZNAHME IN BERLIN ERFORDERLICH; " * 20
+    profile = load_profile("eat-holder").model_copy(update={"residence_permit_2": text.strip()})
+    client = EidClient(virtual_card(profile))
+    result = client.authenticate(PIN, AccessRequest.login("residence_permit_2"), sector="s")
+    assert result.attributes["residence_permit_2"] == text.strip()
+
+
+def test_transport_pin_card_works_when_the_holder_set_a_pin_with_the_client() -> None:
+    card = virtual_card("transport-pin")
+    EidClient(card).change_pin("54321", "802613")
+    result = EidClient(card).authenticate("802613", AccessRequest.login("family_names"), sector="s")
+    assert result.attributes == {"family_names": "NEUMANN"}
