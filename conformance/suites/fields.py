@@ -21,6 +21,7 @@ from skc.conformance.steps import Secret, Step, Verbatim
 from skc.conformance.suites.base import Check, CheckContext, CheckResult, Pairs, guarded
 from skc.conformance.verdicts import Verdict
 from skc.model.ambiguity import Readings
+from skc.model.catalog import load_catalog
 from skc.model.lands import LandId
 from skc.model.sim.scenarios import ADULT, PHONE, QUESTION
 from skc.model.strategies import breakable_rules, fields_for, invalid_values, valid_values
@@ -106,7 +107,14 @@ def _field_check(land: LandId, field: str, rule: str | None) -> Check:
 
         return guarded(ctx, body, covered, check_id)
 
-    return Check("fields", name, covered, run)
+    # valid values sit at every boundary of the field, so the valid check probes all its rules
+    cited = covered if rule else _field_rules(land, field)
+    return Check("fields", name, cited, run)
+
+
+def _field_rules(land: LandId, field: str) -> tuple[str, ...]:
+    catalog = load_catalog()
+    return tuple(r.id for r in catalog if r.field == field and r.stated(land))
 
 
 def field_checks(land: LandId, readings: Readings | None = None) -> list[Check]:
