@@ -44,6 +44,19 @@ def map_generator(nonce: bytes, h: ec.Point) -> ec.Point:
     return ec.add(ec.public_key(int.from_bytes(nonce, "big")), h)
 
 
+def ephemeral_public(eph_key: int, nonce: bytes, map_key: int, other_map: ec.Point) -> ec.Point:
+    """``eph * G'`` without computing ``G'`` itself.
+
+    ``G' = s*G + H`` with ``H = map_key * PK_map_other``, so
+    ``eph*G' = (eph*s)*G + (eph*map_key)*PK_map_other``: one fixed-base multiplication and one
+    general one, instead of two general ones (for ``H`` and for ``eph*G'``).
+    """
+    s = int.from_bytes(nonce, "big")
+    return ec.add(
+        ec.public_key(eph_key * s % ec.N), ec.multiply(eph_key * map_key % ec.N, other_map)
+    )
+
+
 def session_keys(shared_secret: bytes) -> tuple[bytes, bytes]:
     """``(KS_enc, KS_mac)`` from the shared secret's x coordinate (9303-11 9.7.1)."""
     return crypto.kdf(shared_secret, crypto.KEY_ENC), crypto.kdf(shared_secret, crypto.KEY_MAC)
@@ -90,7 +103,7 @@ class ChipPace:
         "_nonce",
         "_own_eph",
         "_terminal_eph",
-        "generator",
+        "_terminal_map",
         "keys",
     )
 
@@ -107,8 +120,8 @@ class ChipPace:
         self._map_key = map_key if map_key is not None else random_scalar()
         self._eph_key = eph_key if eph_key is not None else random_scalar()
         self._terminal_eph: ec.Point | None = None
+        self._terminal_map: ec.Point | None = None
         self._own_eph: ec.Point | None = None
-        self.generator: ec.Point | None = None
         self.keys: SessionKeys | None = None
 
     def __repr__(self) -> str:
@@ -119,16 +132,15 @@ class ChipPace:
         return encrypt_nonce(self._k_pi, self._nonce)
 
     def map_nonce(self, terminal_map_public: ec.Point) -> ec.Point:
-        """Step 2: compute ``G'`` and return the chip's mapping public key."""
-        h = ec.multiply(self._map_key, terminal_map_public)
-        self.generator = map_generator(self._nonce, h)
+        """Step 2: keep the terminal's mapping key; return the chip's mapping public key."""
+        self._terminal_map = terminal_map_public
         return ec.public_key(self._map_key)
 
     def agree(self, terminal_eph_public: ec.Point) -> ec.Point:
         """Step 3: the chip's ephemeral public key over ``G'``; derive the session keys."""
-        if self.generator is None:
+        if self._terminal_map is None:
             raise CardProtocolError("PACE steps out of order: map the nonce first")
-        own_public = ec.multiply(self._eph_key, self.generator)
+        own_public = ephemeral_public(self._eph_key, self._nonce, self._map_key, self._terminal_map)
         if terminal_eph_public == own_public:
             raise CardProtocolError("the terminal's ephemeral key equals the chip's")
         self._terminal_eph = terminal_eph_public
@@ -150,7 +162,7 @@ class ChipPace:
 class TerminalPace:
     """The terminal's side of one PACE run."""
 
-    __slots__ = ("_eph_key", "_k_pi", "_map_key", "_nonce", "_own_eph", "generator", "keys")
+    __slots__ = ("_eph_key", "_k_pi", "_map_key", "_nonce", "_own_eph", "keys")
 
     def __init__(
         self, password: bytes, *, map_key: int | None = None, eph_key: int | None = None
@@ -160,7 +172,6 @@ class TerminalPace:
         self._eph_key = eph_key if eph_key is not None else random_scalar()
         self._nonce = b""
         self._own_eph: ec.Point | None = None
-        self.generator: ec.Point | None = None
         self.keys: SessionKeys | None = None
 
     def __repr__(self) -> str:
@@ -172,10 +183,8 @@ class TerminalPace:
         return ec.public_key(self._map_key)
 
     def map_nonce(self, chip_map_public: ec.Point) -> ec.Point:
-        """Compute ``G'``; return the terminal's ephemeral public key over it."""
-        h = ec.multiply(self._map_key, chip_map_public)
-        self.generator = map_generator(self._nonce, h)
-        self._own_eph = ec.multiply(self._eph_key, self.generator)
+        """Return the terminal's ephemeral public key over the mapped generator ``G'``."""
+        self._own_eph = ephemeral_public(self._eph_key, self._nonce, self._map_key, chip_map_public)
         return self._own_eph
 
     def agree(self, chip_eph_public: ec.Point) -> bytes:

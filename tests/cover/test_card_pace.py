@@ -82,6 +82,12 @@ def test_key_agreement_reproduces_keys_and_tokens_when_run_over_the_mapped_gener
     assert pace.auth_token(KS_MAC, ec.decode(PK_EPH_IFD)) == T_IC
 
 
+def test_ephemeral_key_over_g_hat_is_reproduced_when_g_hat_is_never_formed() -> None:
+    terminal = pace.ephemeral_public(SK_EPH_IFD, NONCE, SK_MAP_IFD, ec.decode(PK_MAP_IC))
+    chip = pace.ephemeral_public(SK_EPH_IC, NONCE, SK_MAP_IC, ec.decode(PK_MAP_IFD))
+    assert (terminal.encode(), chip.encode()) == (PK_EPH_IFD, PK_EPH_IC)
+
+
 def test_chip_and_terminal_reproduce_the_whole_exchange_when_given_the_example_keys() -> None:
     password = crypto.mrz_password("T22000129", "640812", "101031")
     chip = pace.ChipPace(password, nonce=NONCE, map_key=SK_MAP_IC, eph_key=SK_EPH_IC)
