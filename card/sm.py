@@ -59,7 +59,9 @@ class SecureChannel:
         objects = self._encrypt(ssc, command.data) if command.data else b""
         if command.le is not None:
             le = command.le
-            objects += tlv.encode(0x97, bytes([le % 256]) if le <= 256 else le.to_bytes(2, "big"))
+            # Le 256 is 00 and Le 65536 is 00 00 (ISO/IEC 7816-4 5.1).
+            raw_le = bytes([le % 256]) if le <= 256 else (le % 65536).to_bytes(2, "big")
+            objects += tlv.encode(0x97, raw_le)
         mac = self._mac8(ssc, crypto.pad(header) + objects)
         body = objects + tlv.encode(0x8E, mac)
         return Command(header[0], command.ins, command.p1, command.p2, body, 256).encode()
