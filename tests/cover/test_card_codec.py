@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from skc.card import tlv
+from skc.card import AccessRequest, EidClient, tlv, virtual_card
 from skc.card.apdu import Command
 from skc.card.errors import CardProtocolError
 from skc.card.sm import SecureChannel
@@ -69,3 +69,21 @@ def test_secure_messaging_rejects_a_replayed_command_when_the_counter_moved_on()
     chip.unprotect_command(protected)
     with pytest.raises(CardProtocolError, match="MAC"):
         chip.unprotect_command(protected)
+
+
+apdu_bytes = st.binary(min_size=0, max_size=40) | st.builds(
+    lambda ins, p1p2, body: bytes([0x00, ins]) + p1p2 + body,
+    st.sampled_from([0xA4, 0xB0, 0x22, 0x86, 0x2C, 0x20, 0x0C]),
+    st.binary(min_size=2, max_size=2),
+    st.binary(max_size=80),
+)
+
+
+@given(st.lists(apdu_bytes, max_size=6))
+def test_card_answers_with_a_status_word_when_sent_arbitrary_bytes(apdus: list[bytes]) -> None:
+    card = virtual_card()
+    for apdu in apdus:
+        answer = card.transmit(apdu)
+        assert len(answer) >= 2
+    result = EidClient(card).authenticate("123456", AccessRequest.login(), sector="s")
+    assert result.pseudonym is not None
