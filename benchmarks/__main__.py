@@ -1,4 +1,5 @@
-"""Print validation throughput, the ``skc check --batch`` time and the harness figures.
+"""Print validation throughput, the ``skc check --batch`` time, the harness figures and the
+peak memory of all five Länder against a single Land.
 
 Figures vary with the machine's load; they are printed, never asserted in a test.
 Run with ``./dev bench`` (or ``nox -s bench``).
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from benchmarks import harness
+from benchmarks import harness, memory
 from skc.model.lands import LandId
 from skc.model.validators import field_names, is_valid, validate
 
@@ -88,6 +89,7 @@ def main() -> None:
     bench_fields("berlin")
     bench_batch()
     harness.main()
+    memory.main()
 
 
 if __name__ == "__main__":

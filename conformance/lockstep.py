@@ -121,6 +121,7 @@ class Lockstep:
         abort: bool = False,
         on_close: Callable[[Lockstep], None] | None = None,
     ) -> None:
+        self._own_guard = guard is None
         if guard is None:
             guard = CallGuard(call_timeout_s)
             guard.configure(profile)
@@ -173,6 +174,8 @@ class Lockstep:
             self._raise(exc)
         finally:
             self.model.close()
+            if self._own_guard:
+                self.guard.close()
             if self.on_close is not None:
                 self.on_close(self)
 

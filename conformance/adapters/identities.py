@@ -25,7 +25,7 @@ from typing import Final
 
 from skc.conformance.profile import PortalProfile
 
-_ALPHABET: Final = string.ascii_lowercase + string.digits
+_ALPHABET: Final = string.digits + string.ascii_lowercase
 _SCENARIO_DOMAIN: Final = "example.org"
 
 

@@ -182,8 +182,11 @@ def guarded(
 ) -> CheckResult:
     """Run ``body`` with a maker of fresh lock-step pairs and turn its end into a verdict."""
     pairs = Pairs(ctx, check)
-    result = _verdict(body, pairs, covered)
-    pairs.close()
+    try:
+        result = _verdict(body, pairs, covered)
+        pairs.close()
+    finally:
+        ctx.guard.close()  # the worker thread ends with the check; the next call starts one
     return _with_warnings(result, tuple(pairs.warnings))
 
 

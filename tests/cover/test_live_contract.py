@@ -368,3 +368,48 @@ def test_state_machine_runs_leave_no_pairs_alive_when_repeated() -> None:
     gc.collect()
     assert len(RuleBasedStateMachine._setup_state_per_class) == classes
     assert not [o for o in gc.get_objects() if isinstance(o, Lockstep)]
+
+
+def test_same_address_in_another_case_maps_to_the_same_account_when_namespaced() -> None:
+    from skc.conformance.adapters import AccountNamespace
+
+    identities = AccountNamespace("t0k3n").example(reference_profile("berlin"))
+    lower = identities.address("anna@example.org")
+    upper = identities.address("ANNA@Example.org")
+    assert lower == "anna.t0k3n1@example.org"
+    assert upper.casefold() == lower
+    assert identities.address("no address") == "no address"
+    assert identities.address(lower) == lower
+    other = AccountNamespace("t0k3n").example(reference_profile("berlin"))
+    assert other.address("anna@example.org") == lower
+    again = identities.address("bernd@example.org")
+    assert again == "bernd.t0k3n1@example.org"
+
+
+def test_each_example_gets_its_own_tag_when_the_namespace_is_shared() -> None:
+    from skc.conformance.adapters import AccountNamespace
+
+    namespace = AccountNamespace()
+    profile = reference_profile("hamburg")
+    tags = {namespace.example(profile).address("a@example.org") for _ in range(500)}
+    assert len(tags) == 500
+
+
+def test_adapter_exception_becomes_an_adapter_error_naming_the_call_when_raised() -> None:
+    from skc.model.errors import AdapterError
+
+    def broken() -> None:
+        raise ValueError("bad gateway")
+
+    with pytest.raises(AdapterError, match=r"close raised ValueError: bad gateway"):
+        CallGuard(1.0).run("close", broken)
+
+
+def test_no_worker_thread_outlives_its_check_when_checks_run() -> None:
+    before = set(threading.enumerate())
+    for check in [*field_checks("berlin")[:2], scenario_check(load_scenario(SESSION_TIMEOUT))]:
+        check.run(CheckContext(InProcessAdapter("berlin"), 1, "live"))
+    workers = [t for t in threading.enumerate() if t.name == "skc-adapter-call" and t not in before]
+    for worker in workers:
+        worker.join(timeout=5)  # each was told to stop; joining only waits for that
+    assert not [t for t in workers if t.is_alive()]
