@@ -239,7 +239,7 @@ class EidOS(Iso7816OS):  # type: ignore[misc]
         chat_data = tlv.find(command.data, 0x7F4C)
         chat = Chat.decode(chat_data) if chat_data is not None else None
         self._env = _Environment(ref, chat, _reference_date(command.data))
-        self._pace, self._pace_step = None, 0
+        self._pace, self._pace_step, self._ri_selected = None, 0, False
         return self.passwords.announce(ref), b""
 
     def _general_authenticate(self, command: Command) -> tuple[int, bytes]:
@@ -260,15 +260,24 @@ class EidOS(Iso7816OS):  # type: ignore[misc]
         chip = self._pace
         if chip is None:
             raise StatusWordError(0x6985)
+        try:
+            return self._pace_step_with(chip, env, step, command.data)
+        except CardProtocolError:
+            self._pace, self._pace_step = None, 0  # a malformed step aborts the PACE run
+            raise
+
+    def _pace_step_with(
+        self, chip: pace.ChipPace, env: _Environment, step: int, data: bytes
+    ) -> tuple[int, bytes]:
         if step == 1:
-            own = chip.map_nonce(ec.decode(pace.dynamic_value(command.data, 0x81)))
+            own = chip.map_nonce(ec.decode(pace.dynamic_value(data, 0x81)))
             self._pace_step = 2
             return 0x9000, pace.dynamic_data(0x82, own.encode())
         if step == 2:
-            own = chip.agree(ec.decode(pace.dynamic_value(command.data, 0x83)))
+            own = chip.agree(ec.decode(pace.dynamic_value(data, 0x83)))
             self._pace_step = 3
             return 0x9000, pace.dynamic_data(0x84, own.encode())
-        token = chip.verify(pace.dynamic_value(command.data, 0x85))
+        token = chip.verify(pace.dynamic_value(data, 0x85))
         self._pace, self._pace_step = None, 0
         if token is None or chip.keys is None:
             return self.passwords.failed(env.ref), b""

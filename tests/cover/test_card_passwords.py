@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from card_apdus import CAN, PIN, PUK, WRONG_PIN, mse_set_at, pace_apdus, send
 
-from skc.card import EidCard, pace, virtual_card
+from skc.card import Chat, EidCard, EidClient, pace, virtual_card
 from skc.card.apdu import Command, split_response
 from skc.card.passwords import Ref
 
@@ -141,3 +141,23 @@ def test_general_authenticate_answers_69_85_when_no_mse_set_at_came_first() -> N
     card = virtual_card()
     command = Command(0x10, 0x86, 0, 0, pace.dynamic_data(0, b""), 256)
     assert split_response(card.transmit(command.encode()))[1] == 0x6985
+
+
+def test_malformed_step_aborts_pace_when_the_mapping_key_is_not_a_point() -> None:
+    card = virtual_card()
+    assert mse_set_at(card, Ref.PIN) == 0x9000
+    step = Command(0x10, 0x86, 0, 0, pace.dynamic_data(0, b""), 256)
+    assert split_response(card.transmit(step.encode()))[1] == 0x9000
+    bad = Command(0x10, 0x86, 0, 0, pace.dynamic_data(0x81, b"\x04" + bytes(64)), 256)
+    assert split_response(card.transmit(bad.encode()))[1] == 0x6A80
+    assert split_response(card.transmit(step.encode()))[1] == 0x9000  # PACE starts afresh
+    assert card.pin_retries == 3
+
+
+def test_pace_after_an_ri_selection_runs_pace_when_mse_set_at_selects_it_again() -> None:
+    card = virtual_card()
+    client = EidClient(card)
+    client.pace(PIN, Ref.PIN, chat=Chat.for_attributes(["pseudonym"]))
+    ri = bytes.fromhex("800A04007F00070202050203840101")
+    assert client.send(Command(0x00, 0x22, 0x41, 0xA4, ri))[1] == 0x9000
+    assert pace_apdus(card, CAN, Ref.CAN, client.channel)[0] == OK
