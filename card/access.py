@@ -24,6 +24,7 @@ ID_AT: Final = bytes.fromhex("04007F000703010202")
 AGE_VERIFICATION: Final = 0
 COMMUNITY_ID_VERIFICATION: Final = 1
 RESTRICTED_IDENTIFICATION: Final = 2
+CAN_ALLOWED: Final = 4
 PIN_MANAGEMENT: Final = 5
 
 # Attribute name -> eID data group number (TR-03110-4 C.4.2.2: read DGn is bit 7+n).

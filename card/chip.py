@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from skc.card import datagroups, ec, pace, ri, tlv
-from skc.card.access import RESTRICTED_IDENTIFICATION, Chat
+from skc.card.access import CAN_ALLOWED, RESTRICTED_IDENTIFICATION, Chat
 from skc.card.apdu import Command, response
 from skc.card.errors import CardProtocolError, SecureMessagingError
 from skc.card.passwords import Passwords, Ref, StatusWordError
@@ -196,11 +196,7 @@ class EidOS(Iso7816OS):  # type: ignore[misc]
         if ef.fid == CARD_ACCESS_FID:
             return True
         dg = ef.fid - 0x0100
-        return (
-            self.authenticated is Ref.PIN
-            and not self.passwords.transport
-            and self.rights.allows_reading(dg)
-        )
+        return self.rights.allows_reading(dg)
 
     def _read_binary(self, command: Command) -> tuple[int, bytes]:
         if command.p1 & 0x80:
@@ -284,7 +280,7 @@ class EidOS(Iso7816OS):  # type: ignore[misc]
         self.passwords.succeeded(env.ref)
         self._next_channel = SecureChannel(chip.keys.enc, chip.keys.mac)
         self.authenticated = env.ref
-        self.rights = env.chat if env.chat is not None and env.ref is Ref.PIN else Chat()
+        self.rights = _rights(env, transport=self.passwords.transport)
         self._reference_date = env.reference_date
         self._ri_selected = False
         return 0x9000, pace.dynamic_data(0x86, token)
@@ -292,9 +288,7 @@ class EidOS(Iso7816OS):  # type: ignore[misc]
     def _set_ri(self, data: bytes) -> tuple[int, bytes]:
         if tlv.require(data, 0x80) != ri.RI_OID:
             raise StatusWordError(0x6A80)
-        if self.channel is None or self.authenticated is not Ref.PIN:
-            raise StatusWordError(0x6982)
-        if not self.rights.allows(RESTRICTED_IDENTIFICATION):
+        if self.channel is None or not self.rights.allows(RESTRICTED_IDENTIFICATION):
             raise StatusWordError(0x6982)
         self._ri_selected = True
         return 0x9000, b""
@@ -309,7 +303,7 @@ class EidOS(Iso7816OS):  # type: ignore[misc]
             raise StatusWordError(0x6A86)
         if tlv.require(command.data, 0x06) != ID_DATE_OF_EXPIRY:
             raise StatusWordError(0x6A88)
-        if self.authenticated is not Ref.PIN or self._reference_date is None:
+        if not self.rights.bits or self._reference_date is None:
             raise StatusWordError(0x6982)
         return (0x9000 if self._expiry >= self._reference_date else 0x6300), b""
 
@@ -323,6 +317,18 @@ class EidOS(Iso7816OS):  # type: ignore[misc]
             self.passwords.change_pin(command.data)
             return 0x9000, b""
         raise StatusWordError(0x6982)
+
+
+def _rights(env: _Environment, *, transport: bool) -> Chat:
+    """What a successful PACE grants: the CHAT after the PIN (not the transport PIN), or after
+    the CAN when the CHAT has "CAN allowed" (TR-03110-4 C.4.2.2, bit 4); nothing otherwise."""
+    if env.chat is None:
+        return Chat()
+    if env.ref is Ref.PIN and not transport:
+        return env.chat
+    if env.ref is Ref.CAN and env.chat.allows(CAN_ALLOWED):
+        return env.chat
+    return Chat()
 
 
 def _reference_date(data: bytes) -> date | None:

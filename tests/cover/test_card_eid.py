@@ -23,6 +23,7 @@ from skc.card import (
     load_profile,
     virtual_card,
 )
+from skc.card.access import CAN_ALLOWED
 from skc.card.apdu import Command, split_response
 from skc.card.chip import EID_AID
 from skc.card.errors import UnknownAttributeError
@@ -114,6 +115,14 @@ def test_card_refuses_data_groups_when_pace_used_the_can() -> None:
     client.select_eid()
     with pytest.raises(AccessDeniedError):
         client.read_attribute("family_names")
+
+
+def test_card_releases_data_groups_after_the_can_when_the_chat_allows_the_can() -> None:
+    client = EidClient(virtual_card())
+    chat = Chat.for_attributes(["family_names"])
+    client.pace(CAN, Ref.CAN, chat=Chat(chat.bits | 1 << CAN_ALLOWED))
+    client.select_eid()
+    assert client.read_attribute("family_names") == "MUSTERMANN"
 
 
 def test_pseudonym_is_stable_when_the_same_card_meets_the_same_sector_again() -> None:
