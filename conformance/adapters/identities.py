@@ -7,8 +7,10 @@ unique to the run and the example, ``anna.k3x9q2a7@example.org``, the same one f
 address within the example (compared case-insensitively). The profile's
 ``account_namespace`` parameter sets a prefix of the local part (``qa-`` gives
 ``qa-anna.k3x9q2a7@example.org``) and, written ``PREFIX@DOMAIN``, a domain that replaces the
-scenarios' ``example.org`` (a mail sink the portal can reach). Values under test in the field
-suite (:class:`~skc.conformance.steps.Verbatim`) are used as they are.
+scenarios' ``example.org`` (a mail sink the portal can reach). An address that is itself the
+value under test (the field suite's ``email`` and ``org_email`` checks) gets the tag in its local
+part where that leaves the model's verdict on it unchanged (:meth:`Identities.tagged`), else it
+is used as it is.
 
 Every account the harness creates on the portal under test is written to the ledger with its
 address, Land and check, and whether the harness cleaned it up (by logging in and calling the
@@ -75,6 +77,16 @@ class Identities:
         self.addresses.setdefault(key, unique)
         return unique
 
+    def tagged(self, value: str) -> str:
+        """A value under test made unique to the example: the prefix and tag go into the local
+        part, right before the first ``@`` (a value without a local part comes back as it is).
+        The field suite keeps the tagged value only where the model judges it exactly as the
+        original (same rules broken), so the property under test is unchanged."""
+        local, at, rest = value.partition("@")
+        if not local or not at:
+            return value
+        return f"{self.prefix}{local}{self.tag}@{rest}"
+
 
 class AccountNamespace:
     """Unique tags for the examples of a run (share one between the checks of a run)."""
@@ -92,7 +104,8 @@ class AccountNamespace:
         """The identities of a new example under the profile's ``account_namespace``."""
         namespace = str(profile.parameters.get("account_namespace", ""))
         prefix, at, domain = namespace.partition("@")
-        tag = f"{self.token}{_base36(next(self._serial))}"
+        # a fixed width, so the length of a tagged value does not vary from example to example
+        tag = f"{self.token}{_base36(next(self._serial)).rjust(4, '0')}"
         return Identities(tag, prefix, domain if at and domain else None)
 
 

@@ -15,6 +15,7 @@ from typing import Any, Final
 from hypothesis import example, given, seed
 from hypothesis import strategies as st
 
+from skc.conformance.adapters.identities import Identities
 from skc.conformance.adapters.operations import operation
 from skc.conformance.lockstep import Unobservable
 from skc.conformance.steps import Secret, Step, Verbatim
@@ -25,6 +26,7 @@ from skc.model.catalog import load_catalog
 from skc.model.lands import LandId
 from skc.model.sim.scenarios import ADULT, PHONE, QUESTION
 from skc.model.strategies import breakable_rules, fields_for, invalid_values, valid_values
+from skc.model.validators import validate
 
 SERVICE: Final = "svc-fields"
 _CITIZEN: Final = {
@@ -73,6 +75,27 @@ FORMS: Final[dict[str, Callable[[str, str], Step]]] = {
 }
 
 
+# Fields whose value under test is itself an account's address.
+ADDRESS_FIELDS: Final = frozenset({"email", "org_email"})
+
+
+def _broken(land: LandId, field: str, value: str, readings: Readings) -> set[str]:
+    return {v.rule for v in validate(land, field, value, readings).violations}
+
+
+def _unique_address(
+    land: LandId, field: str, value: str, readings: Readings, identities: Identities
+) -> str:
+    """The address under test, tagged for this example if the model judges the tagged address
+    exactly as the original (so no example reuses another's address on a live portal)."""
+    tagged = identities.tagged(value)
+    if tagged != value and _broken(land, field, tagged, readings) == _broken(
+        land, field, value, readings
+    ):
+        return tagged
+    return value
+
+
 def _field_check(land: LandId, field: str, rule: str | None) -> Check:
     name = f"{field}/{rule}" if rule else f"{field}/valid"
     covered = (rule,) if rule else ()
@@ -98,6 +121,8 @@ def _field_check(land: LandId, field: str, rule: str | None) -> Check:
             def submit(value: str) -> None:
                 with pairs() as pair:
                     pair.run(Step(do="offer_service", args={"service_id": SERVICE}))
+                    if field in ADDRESS_FIELDS:
+                        value = _unique_address(land, field, value, readings, pair.identities)
                     step = form(value, "feld@example.org")
                     pair.run(step.model_copy(update={"rule": rule}))
 
@@ -131,4 +156,4 @@ def field_checks(land: LandId, readings: Readings | None = None) -> list[Check]:
     return checks
 
 
-__all__ = ["FORMS", "field_checks"]
+__all__ = ["ADDRESS_FIELDS", "FORMS", "field_checks"]
