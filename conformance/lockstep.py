@@ -361,10 +361,15 @@ class Lockstep:
     # --- cleanup ------------------------------------------------------------------------------
 
     def _clean_up(self) -> None:
-        """Delete every account this pair created on the target; write each to the ledger."""
+        """Delete every account this pair created on the target; write each to the ledger.
+
+        A cleanup call that times out stops the cleanup (the connection is abandoned) and is an
+        adapter error; after a call of the example itself timed out, nothing is attempted."""
         pending = list(self.created)
         self.created.clear()
-        stop: str | None = None
+        abandoned = self.target.abandoned
+        stop = f"not attempted: {abandoned}" if abandoned is not None else None
+        timeout: AdapterTimeoutError | None = None
         for account in pending:
             if stop is not None:
                 cleaned, how = False, stop
@@ -372,7 +377,7 @@ class Lockstep:
                 try:
                     cleaned, how = self._delete(account)
                 except AdapterTimeoutError as exc:
-                    cleaned, how = False, f"error: {exc}"
+                    cleaned, how, timeout = False, f"error: {exc}", exc
                     stop = "not attempted: an earlier cleanup call timed out"
                 except AdapterError as exc:
                     cleaned, how = False, f"error: {exc}"
@@ -383,8 +388,8 @@ class Lockstep:
                         cleaned, how,
                     )
                 )  # fmt: skip
-        if stop is not None:
-            raise AdapterTimeoutError(f"cleaning up test accounts: {stop}")
+        if timeout is not None:
+            raise AdapterTimeoutError(f"cleaning up test accounts: {timeout}") from timeout
 
     def _delete(self, account: _Created) -> tuple[bool, str]:
         found = self.target.call("account_id_of", {"email": account.address})

@@ -149,6 +149,17 @@ class GuardedConnection:
         self.inner = inner
         self.guard = guard
         self.closed = False
+        self.abandoned: str | None = None  # why, once a call on it timed out
+
+    def _run(self, what: str, fn: Callable[[], T]) -> T:
+        if self.abandoned is not None:
+            raise AdapterError(f"{what} not sent: {self.abandoned}")
+        try:
+            return self.guard.run(what, fn)
+        except AdapterTimeoutError:
+            # a connection with a call still hanging is not used again (not even closed)
+            self.abandoned = f"the connection was abandoned after {what} timed out"
+            raise
 
     @classmethod
     def open(cls, adapter: Adapter, guard: CallGuard) -> GuardedConnection:
@@ -168,24 +179,25 @@ class GuardedConnection:
 
     def call(self, operation: str, arguments: Mapping[str, Value]) -> Outcome:
         """``call`` under the deadline; anything but an Outcome is an adapter error."""
-        outcome = self.guard.run(operation, lambda: self.inner.call(operation, arguments))
+        outcome = self._run(operation, lambda: self.inner.call(operation, arguments))
         if not isinstance(outcome, Outcome):
             raise AdapterError(f"{operation} returned {type(outcome).__name__}, not an Outcome")
         return outcome
 
     def advance_clock(self, delta: timedelta) -> None:
         """``advance_clock`` under the deadline."""
-        self.guard.run("advance_clock", lambda: self.inner.advance_clock(delta))
+        self._run("advance_clock", lambda: self.inner.advance_clock(delta))
 
     def captured_token(self, address: str, kind: str) -> str | None:
         """``captured_token`` under the deadline."""
-        return self.guard.run("captured_token", lambda: self.inner.captured_token(address, kind))
+        return self._run("captured_token", lambda: self.inner.captured_token(address, kind))
 
     def close(self) -> None:
-        """``close`` under the deadline, once."""
+        """``close`` under the deadline, once (not at all on an abandoned connection)."""
         if not self.closed:
             self.closed = True
-            self.guard.run("close", self.inner.close)
+            if self.abandoned is None:
+                self._run("close", self.inner.close)
 
 
 __all__ = ["DEFAULT_TIMEOUT_S", "CallGuard", "GuardedConnection"]

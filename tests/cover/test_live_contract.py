@@ -417,3 +417,33 @@ def test_no_worker_thread_outlives_its_check_when_checks_run() -> None:
     for worker in workers:
         worker.join(timeout=5)  # each was told to stop; joining only waits for that
     assert not [t for t in workers if t.is_alive()]
+
+
+def test_ledger_marks_cleanup_not_attempted_when_the_connection_hung() -> None:
+    adapter = HangingAdapter("berlin", "login", _with_parameters("berlin", call_timeout_s=0.5))
+    ledger: list[Any] = []
+    try:
+        result = scenario_check(load_scenario(SESSION_TIMEOUT)).run(
+            CheckContext(adapter, 1, ledger=ledger)
+        )
+    finally:
+        adapter.release.set()
+    assert result.verdict is Verdict.ERROR
+    assert [entry.cleaned_up for entry in ledger] == [False]
+    assert ledger[0].cleanup == "not attempted: the connection was abandoned after login timed out"
+
+
+def test_cleanup_that_hangs_gives_error_when_the_example_itself_passed() -> None:
+    adapter = HangingAdapter(
+        "berlin", "account_id_of", _with_parameters("berlin", call_timeout_s=0.5)
+    )
+    ledger: list[Any] = []
+    try:
+        result = scenario_check(load_scenario(SESSION_TIMEOUT)).run(
+            CheckContext(adapter, 1, ledger=ledger)
+        )
+    finally:
+        adapter.release.set()
+    assert result.verdict is Verdict.ERROR
+    assert "cleaning up test accounts: account_id_of took more than" in result.reason
+    assert [entry.cleaned_up for entry in ledger] == [False]
