@@ -310,6 +310,8 @@ class Lockstep:
         kind = str(step.args["kind"])
         model_token = self.model.captured_token(address, kind)
         target_token = self.target.captured_token(address, kind)
+        # a link token is a credential, and a "new_password" mail carries a password
+        self.secrets_used.update(t for t in (model_token, target_token) if t)
         if step.save:
             self.saved[0][step.save] = target_token
             self.saved[1][step.save] = model_token
