@@ -99,6 +99,8 @@ class Behaviour:
     """Time from registering to clicking the activation link."""
     reregister_after_expiry: float = 0.8
     """Share who register again when their link has run out."""
+    max_registrations: int = 3
+    """A person gives up after this many registrations (with expired links)."""
     form_requests: tuple[int, int] = (3, 8)
     """How many server requests filling a form takes (inclusive range)."""
     idle_gap_minutes: Distribution = LogNormal(3.0, 1.0)
@@ -129,8 +131,10 @@ class Behaviour:
         low, high = self.form_requests
         if not 0 <= low <= high:
             raise ValueError(f"Behaviour.form_requests needs 0 <= low <= high, got {low}, {high}")
-        if self.arrival_spread_days < 0 or self.max_answers < 1:
-            raise ValueError("arrival_spread_days must be >= 0 and max_answers >= 1")
+        if self.arrival_spread_days < 0 or self.max_answers < 1 or self.max_registrations < 1:
+            raise ValueError(
+                "arrival_spread_days must be >= 0, max_answers and max_registrations >= 1"
+            )
 
     def replace(self, **changes: object) -> Behaviour:
         """A copy with some fields changed, e.g. ``behaviour.replace(pays=1.0)``."""

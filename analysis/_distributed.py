@@ -3,8 +3,8 @@
 The blocks of a :class:`~skc.analysis._population.Population` are the tasks; each is seeded by
 its own (seed, Land, block number), so the assembled tables equal those of
 :func:`~skc.analysis._population.simulate` in one process. The local cluster uses worker
-processes listening on the loopback interface only, with no dashboard, and is shut down when
-the run ends (also when it fails).
+processes listening on the loopback interface only (the scheduler's health routes too), with no
+dashboard, and is shut down when the run ends (also when it fails).
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ def dask_client(scheduler: str | None = None, workers: int = 2) -> Iterator[Clie
         processes=True,
         host=LOOPBACK,
         dashboard_address=None,
+        # The scheduler serves health routes over HTTP even without a dashboard; keep that
+        # on loopback too, on a free port (8787 may be another cluster's).
+        scheduler_kwargs={"dashboard": False, "dashboard_address": f"{LOOPBACK}:0"},
         silence_logs=logging.ERROR,
     )
     try:

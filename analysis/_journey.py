@@ -218,6 +218,8 @@ class _Walk:
                 self.row.activated = True
                 return True
             self.row.activation_expired += 1
+            if self.row.registrations >= b.max_registrations:
+                return False
             if rng.random() >= b.reregister_after_expiry or not self.register(self.p.password):
                 return False
 
