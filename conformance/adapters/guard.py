@@ -22,7 +22,7 @@ from typing import Final, Generic, TypeVar
 
 from skc.conformance.adapters.protocol import Adapter, Connection, Value
 from skc.conformance.profile import PortalProfile
-from skc.model.errors import AdapterError, AdapterTimeoutError
+from skc.model.errors import AdapterError, AdapterTimeoutError, InputError
 from skc.model.sim.outcome import Outcome
 
 T = TypeVar("T")
@@ -64,6 +64,16 @@ class _Worker:
         self.jobs.put(None)
 
 
+def _number(params: Mapping[str, object], name: str, default: float) -> float:
+    value = params.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise InputError(
+            f"profile parameter {name}: expected a number of seconds or calls per second, at "
+            f"least 0, not {value!r}"
+        )
+    return float(value)
+
+
 class CallGuard:
     """Runs adapter calls with a deadline and a rate limit (one per run or per check).
 
@@ -95,9 +105,9 @@ class CallGuard:
         if self.configured:
             return
         params = profile.parameters
-        self.timeout_s = float(params.get("call_timeout_s", DEFAULT_TIMEOUT_S))
-        rate = params.get("rate_limit_per_s")
-        self.rate_limit_per_s = float(rate) if rate else None
+        self.timeout_s = _number(params, "call_timeout_s", DEFAULT_TIMEOUT_S)
+        rate = _number(params, "rate_limit_per_s", 0.0)
+        self.rate_limit_per_s = rate or None
         self.configured = True
 
     def _wait_for_rate(self) -> None:

@@ -447,3 +447,9 @@ def test_cleanup_that_hangs_gives_error_when_the_example_itself_passed() -> None
     assert result.verdict is Verdict.ERROR
     assert "cleaning up test accounts: account_id_of took more than" in result.reason
     assert [entry.cleaned_up for entry in ledger] == [False]
+
+
+def test_bad_timeout_parameter_is_refused_naming_it_when_the_context_is_made() -> None:
+    profile = _with_parameters("berlin", call_timeout_s="soon")
+    with pytest.raises(InputError, match=r"profile parameter call_timeout_s: .* not 'soon'"):
+        CheckContext(InProcessAdapter("berlin", profile), 1)
