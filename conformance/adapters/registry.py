@@ -3,8 +3,9 @@
 :func:`resolve_target` turns a target name into an adapter:
 
 * ``inprocess`` (the default): the bundled reference portal, with a seeded fault if given;
-* ``MODULE:FACTORY``: an adapter written outside the project; the module is imported and
-  ``FACTORY(land=..., profile=...)`` is called (``FACTORY`` may be a dotted attribute path);
+* ``MODULE:FACTORY``: an adapter written outside the project; the module is imported (from
+  the installed packages or the current directory) and ``FACTORY(land=..., profile=...)`` is
+  called (``FACTORY`` may be a dotted attribute path);
 * a name an installed package registers in the entry-point group ``skc.adapters``
   (``name = "package.module:factory"``), called the same way.
 
@@ -31,6 +32,8 @@ Unknown names, modules or factories raise :class:`~skc.model.errors.UnknownNameE
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from importlib.metadata import EntryPoint, entry_points
 from typing import Final
 
@@ -59,6 +62,8 @@ def _factory_from_path(target: str) -> object:
     module_name, _, attribute = target.partition(":")
     if not module_name or not attribute:
         raise InputError(f"target {target!r}: expected MODULE:FACTORY, such as mypkg.adapter:make")
+    if os.getcwd() not in sys.path and "" not in sys.path:
+        sys.path.insert(0, os.getcwd())  # a vendor's module beside the profile, as uvicorn does
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:

@@ -325,3 +325,18 @@ def test_check_planned_under_other_readings_is_not_applicable_when_run_under_adv
 def test_unknown_suite_lists_the_valid_ones_when_planned() -> None:
     with pytest.raises(UnknownNameError, match=r"unknown suite 'field'; valid: fields"):
         plan("berlin", ("field",))
+
+
+def test_module_factory_target_is_found_in_the_working_directory_when_not_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "cwd_vendor_adapter.py").write_text(
+        "from skc.conformance.adapters import InProcessAdapter\n"
+        "def make(*, land, profile):\n"
+        "    return InProcessAdapter(land, profile)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", str(tmp_path))])
+    adapter = resolve_target("cwd_vendor_adapter:make", land="berlin", profile=None)
+    assert isinstance(adapter, InProcessAdapter)
