@@ -145,6 +145,7 @@ class Lockstep:
         self.warnings: list[str] = []
         self.created: list[_Created] = []
         self.closed = False
+        self.interrupted = False  # a step failed or raised: cleanup errors are only noted
 
     def __enter__(self) -> Lockstep:
         return self
@@ -152,18 +153,15 @@ class Lockstep:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if exc is None:
-            self.close()
-            return
-        try:  # the step's own failure is what counts; a failing cleanup is only noted
-            self.close()
-        except (AdapterError, Abort) as problem:
-            self.warnings.append(f"closing the connection failed: {problem}")
-            if self.on_close is not None:
-                self.on_close(self)
+        if exc is not None:
+            self.interrupted = True
+        self.close()
 
     def close(self) -> None:
-        """Delete the accounts created on the target, then close both connections."""
+        """Delete the accounts created on the target, then close both connections.
+
+        After a step failed or raised, that is what counts: a failing cleanup or close is only
+        noted in ``warnings``; otherwise it raises (an adapter error, verdict ``error``)."""
         if self.closed:
             return
         self.closed = True
@@ -171,7 +169,10 @@ class Lockstep:
             self._clean_up()
             self.target.close()
         except AdapterError as exc:
-            self._raise(exc)
+            if self.interrupted:
+                self.warnings.append(f"closing the connection failed: {exc}")
+            else:
+                self._raise(exc)
         finally:
             self.model.close()
             if self._own_guard:
@@ -184,8 +185,12 @@ class Lockstep:
         try:
             return self._run(step)
         except (AdapterError, Unobservable) as exc:
+            self.interrupted = True
             self._raise(exc)
             raise  # unreachable: _raise always raises
+        except BaseException:
+            self.interrupted = True
+            raise
 
     def run_all(self, steps: list[Step]) -> None:
         """Run steps in order."""
@@ -383,6 +388,7 @@ class Lockstep:
                     stop = "not attempted: an earlier cleanup call timed out"
                 except AdapterError as exc:
                     cleaned, how = False, f"error: {exc}"
+                    self.warnings.append(f"cleaning up a test account failed: {exc}")
             if self.on_ledger is not None:
                 self.on_ledger(
                     LedgerEntry(

@@ -453,3 +453,57 @@ def test_bad_timeout_parameter_is_refused_naming_it_when_the_context_is_made() -
     profile = _with_parameters("berlin", call_timeout_s="soon")
     with pytest.raises(InputError, match=r"profile parameter call_timeout_s: .* not 'soon'"):
         CheckContext(InProcessAdapter("berlin", profile), 1)
+
+
+def test_finding_stands_and_a_failed_cleanup_is_a_warning_when_both_happen() -> None:
+    from skc.conformance.faults import parse_fault
+
+    class BrokenCleanup:
+        name = "broken-cleanup"
+
+        def __init__(self) -> None:
+            fault = parse_fault("berlin-timeout-20-minutes")
+            self.inner = InProcessAdapter("berlin", fault=fault)
+            self.profile = self.inner.profile
+
+        def connect(self) -> RecordingConnection:
+            connection = RecordingConnection(self.inner.connect(), Recorder())
+            inner_call = connection.call
+
+            def call(operation_name: str, arguments: Mapping[str, Value]) -> Outcome:
+                if operation_name == "account_id_of":
+                    raise ConnectionError("back office unreachable")
+                return inner_call(operation_name, arguments)
+
+            def close() -> None:
+                raise ConnectionError("socket already gone")
+
+            connection.call = call  # type: ignore[method-assign]
+            connection.close = close  # type: ignore[method-assign]
+            return connection
+
+    result = scenario_check(load_scenario(SESSION_TIMEOUT)).run(CheckContext(BrokenCleanup(), 1))
+    assert result.verdict is Verdict.FAIL
+    assert result.rule == "session.idle_timeout"
+    assert any("cleaning up" in w and "back office unreachable" in w for w in result.warnings)
+    assert any(
+        "closing the connection" in w and "socket already gone" in w for w in result.warnings
+    )
+
+
+def test_close_that_raises_gives_error_when_the_example_itself_passed() -> None:
+    class BrokenClose(RecordingAdapter):
+        def connect(self) -> RecordingConnection:
+            connection = super().connect()
+
+            def close() -> None:
+                raise ConnectionError("socket already gone")
+
+            connection.close = close  # type: ignore[method-assign]
+            return connection
+
+    result = scenario_check(load_scenario(SESSION_TIMEOUT)).run(
+        CheckContext(BrokenClose("berlin"), 1)
+    )
+    assert result.verdict is Verdict.ERROR
+    assert "close raised ConnectionError: socket already gone" in result.reason
