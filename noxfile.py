@@ -25,6 +25,13 @@ def quality(session: nox.Session) -> None:
 
 
 @nox.session
+def notebooks(session: nox.Session) -> None:
+    """Execute every analyst notebook with nbclient (any error, or over 60 s, fails) and check
+    that none is committed with outputs."""
+    session.run("pytest", "tests/nocover/test_notebooks.py", *session.posargs)
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """Check formatting and lint rules with ruff."""
     session.run("ruff", "format", "--check", ".")

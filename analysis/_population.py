@@ -148,8 +148,11 @@ def run_block(block: Block) -> BlockTables:
     events: list[Event] = []
     rows: list[Journey] = []
     for citizen in range(block.start, block.stop):
-        persona = make_persona(fake, rng, block.land, citizen, readings)
-        rows.append(walk(block.land, rules, population.behaviour, persona, rng, events))
+        # Each citizen draws from an own generator: what one citizen meets (an expired link,
+        # a lost session) never shifts the draws of the next, so sweeps compare like with like.
+        own = random.Random(rng.getrandbits(64))
+        persona = make_persona(fake, own, block.land, citizen, readings)
+        rows.append(walk(block.land, rules, population.behaviour, persona, own, events))
     journeys = pd.DataFrame([_row(journey) for journey in rows], columns=JOURNEY_COLUMNS)
     journeys.insert(0, "land", block.land)
     return BlockTables(block.land, block.number, journeys, _events_frame(block.land, events))

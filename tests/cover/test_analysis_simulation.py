@@ -99,7 +99,9 @@ def test_every_payment_fails_the_window_when_paying_takes_21_minutes_outside_ber
 
 
 def test_berlin_locks_out_after_the_readings_count_when_every_answer_is_wrong() -> None:
-    forgetful = QUIET.replace(forgets_password=1.0, wrong_answer=1.0)
+    forgetful = QUIET.replace(
+        forgets_password=1.0, wrong_answer=1.0, activation_delay_hours=Constant(1.0)
+    )
     three = simulate(Population.of("berlin", 15, seed=8, behaviour=forgetful))
     two = simulate(
         Population.of("berlin", 15, seed=8, behaviour=forgetful,
@@ -111,7 +113,9 @@ def test_berlin_locks_out_after_the_readings_count_when_every_answer_is_wrong() 
 
 
 def test_hamburg_resets_by_mail_and_never_locks_out_when_every_citizen_forgets() -> None:
-    forgetful = QUIET.replace(forgets_password=1.0, wrong_answer=1.0)
+    forgetful = QUIET.replace(
+        forgets_password=1.0, wrong_answer=1.0, activation_delay_hours=Constant(1.0)
+    )
     result = simulate(Population.of("hamburg", 15, seed=8, behaviour=forgetful))
     assert set(result.journeys["reset"]) == {"mail"}
     assert result.kpis.loc["hamburg", "lockouts"] == 0
