@@ -146,6 +146,7 @@ class Lockstep:
         self.created: list[_Created] = []
         self.closed = False
         self.interrupted = False  # a step failed or raised: cleanup errors are only noted
+        self.failure: StepFailure | None = None
 
     def __enter__(self) -> Lockstep:
         return self
@@ -188,6 +189,10 @@ class Lockstep:
             self.interrupted = True
             self._raise(exc)
             raise  # unreachable: _raise always raises
+        except StepFailure as failure:
+            self.interrupted = True
+            self.failure = failure
+            raise
         except BaseException:
             self.interrupted = True
             raise

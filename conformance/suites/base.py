@@ -152,6 +152,7 @@ class Pairs:
         self.exercised: set[str] = set()
         self.warnings: dict[str, None] = {}
         self.open: list[Lockstep] = []
+        self.failure: StepFailure | None = None  # the shortest disagreement seen so far
 
     def __call__(self) -> Lockstep:
         try:
@@ -165,6 +166,11 @@ class Pairs:
         self.exercised |= pair.exercised
         self.ctx.secrets_used.update(pair.secrets_used)
         self.warnings.update(dict.fromkeys(pair.warnings))
+        failure = pair.failure
+        if failure is not None and (
+            self.failure is None or len(failure.log) <= len(self.failure.log)
+        ):
+            self.failure = failure
         if pair in self.open:
             self.open.remove(pair)
 
@@ -195,6 +201,9 @@ def _verdict(body: Callable[[Pairs], None], pairs: Pairs, covered: tuple[str, ..
         try:
             body(pairs)
         except Abort as abort:
+            if pairs.failure is not None:  # found before the adapter failed: the finding stands
+                pairs.warnings[f"shrinking stopped early: {abort.cause}"] = None
+                return failed(pairs.failure, covered)
             raise abort.cause from abort
     except StepFailure as failure:
         return failed(failure, covered)

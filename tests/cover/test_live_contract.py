@@ -507,3 +507,42 @@ def test_close_that_raises_gives_error_when_the_example_itself_passed() -> None:
     )
     assert result.verdict is Verdict.ERROR
     assert "close raised ConnectionError: socket already gone" in result.reason
+
+
+def test_finding_stands_when_the_adapter_fails_while_hypothesis_shrinks_it() -> None:
+    from skc.conformance.faults import parse_fault
+
+    diverged: list[str] = []
+
+    class GivesUpAfterAFinding:
+        """A faulty portal whose connection breaks once it has disagreed with the model."""
+
+        name = "gives-up"
+
+        def __init__(self) -> None:
+            self.faulty = InProcessAdapter("berlin", fault=parse_fault("berlin-password-max-21"))
+            self.correct = InProcessAdapter("berlin")
+            self.profile = self.faulty.profile
+
+        def connect(self) -> RecordingConnection:
+            connection = RecordingConnection(self.faulty.connect(), Recorder())
+            reference = self.correct.connect()
+            inner_call = connection.call
+
+            def call(operation_name: str, arguments: Mapping[str, Value]) -> Outcome:
+                if diverged:
+                    raise ConnectionError("portal overloaded")
+                outcome = inner_call(operation_name, arguments)
+                if bool(outcome) != bool(reference.call(operation_name, arguments)):
+                    diverged.append(operation_name)
+                return outcome
+
+            connection.call = call  # type: ignore[method-assign]
+            return connection
+
+    check = next(c for c in field_checks("berlin") if c.id == "fields/password/password.max_length")
+    result = check.run(CheckContext(GivesUpAfterAFinding(), 1))
+    assert diverged
+    assert result.verdict is Verdict.FAIL
+    assert result.rule == "password.max_length"
+    assert any("shrinking stopped early" in w and "overloaded" in w for w in result.warnings)
