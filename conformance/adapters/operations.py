@@ -213,6 +213,42 @@ NEEDS: Final[dict[str, str]] = {
 SECRET_PARAMS: Final = frozenset(p.name for op in DECLARED.values() for p in op.params if p.secret)
 
 
+_JSON_TYPES: Final[dict[str, dict[str, object]]] = {
+    "str": {"type": "string"},
+    "email": {"type": "string", "description": "an e-mail address"},
+    "secret": {"type": "string", "writeOnly": True, "description": "never logged or shown"},
+    "int": {"type": "integer"},
+    "seconds": {"type": "integer", "minimum": 0},
+    "bool": {"type": "boolean"},
+    "date": {"type": "string", "format": "date"},
+    "card": {"type": "string", "description": "a test-card reference"},
+    "str_list": {"type": "array", "items": {"type": "string"}},
+    "mapping": {"type": "object", "additionalProperties": {"type": "string"}},
+}
+
+
+def arguments_schema(op: Operation) -> dict[str, object]:
+    """The JSON Schema of an operation's arguments (for an HTTP test API or a vendor's own
+    validation): every declared parameter with its type, choices and default."""
+    properties: dict[str, object] = {}
+    for param in op.params:
+        schema = dict(_JSON_TYPES[param.kind])
+        if param.choices:
+            schema["enum"] = list(param.choices)
+        if not param.required:
+            schema["default"] = param.default
+            schema = {"anyOf": [schema, {"type": "null"}]} if param.default is None else schema
+        properties[param.name] = schema
+    return {
+        "title": op.name,
+        "description": op.doc,
+        "type": "object",
+        "properties": properties,
+        "required": [p.name for p in op.params if p.required],
+        "additionalProperties": False,
+    }
+
+
 def operation(name: str) -> Operation:
     """The named operation; an unknown name raises an error listing the valid ones."""
     if name not in OPERATIONS:
@@ -222,5 +258,6 @@ def operation(name: str) -> Operation:
 
 __all__ = [
     "AUTHORITY", "CORE", "DECLARED", "HOOKS", "NEEDS", "OPERATIONS", "OPERATIONS_FILE",
-    "QUERIES", "SECRET_PARAMS", "Operation", "Param", "load_operations", "operation",
+    "QUERIES", "SECRET_PARAMS", "Operation", "Param", "arguments_schema", "load_operations",
+    "operation",
 ]  # fmt: skip

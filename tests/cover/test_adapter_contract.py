@@ -340,3 +340,27 @@ def test_module_factory_target_is_found_in_the_working_directory_when_not_instal
     monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", str(tmp_path))])
     adapter = resolve_target("cwd_vendor_adapter:make", land="berlin", profile=None)
     assert isinstance(adapter, InProcessAdapter)
+
+
+def test_arguments_schema_accepts_what_scenarios_send_when_derived() -> None:
+    import jsonschema  # type: ignore[import-untyped]
+
+    from skc.conformance.adapters.operations import arguments_schema
+    from skc.conformance.steps import resolve
+    from skc.conformance.suites.scenarios import load_scenarios
+
+    checked = 0
+    for scenario in load_scenarios():
+        saved: dict[str, object] = {}
+        for step in scenario.steps:
+            if step.save:
+                saved[step.save] = "a saved id"
+            if step.do not in OPERATIONS:
+                continue
+            schema = arguments_schema(OPERATIONS[step.do])
+            jsonschema.Draft202012Validator.check_schema(schema)
+            jsonschema.validate(resolve(step.args, saved), schema)
+            checked += 1
+    assert checked > 300
+    with pytest.raises(jsonschema.ValidationError, match="pseudonym"):
+        jsonschema.validate({"pseudonym": "x"}, arguments_schema(OPERATIONS["login_with_eid"]))
