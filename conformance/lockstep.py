@@ -91,6 +91,23 @@ def _catalog_rules(outcome: Outcome) -> tuple[str, ...]:
     return tuple(rule for rule in outcome.rules if rule in ids)
 
 
+def _shape_problem(op: Operation, value: object) -> str | None:
+    """Why an accepted query's value does not have its declared shape, or None."""
+    kind = op.returns
+    fits = {
+        "count": isinstance(value, int) and not isinstance(value, bool),
+        "flag": isinstance(value, bool),
+        "status": isinstance(value, str),
+        "ids": isinstance(value, tuple | list | frozenset | set),
+        "mapping": isinstance(value, Mapping),
+        "id": value is None or isinstance(value, str),
+        "token": value is None or isinstance(value, str),
+    }.get(kind, True)
+    if fits:
+        return None
+    return f"{op.name} answered {type(value).__name__}, but its value is declared as {kind!r}"
+
+
 def _comparable(op: Operation, value: object) -> object:
     """The part of a query's value both implementations must agree on, per its declaration."""
     if op.compare == "presence":  # ids differ between implementations
@@ -238,6 +255,10 @@ class Lockstep:
             self.saved[0][step.save] = target_out.value
             self.saved[1][step.save] = model_out.value
         self._warn_unnamed(op, target_out)
+        if op.query and target_out.accepted:
+            problem = _shape_problem(op, target_out.value)
+            if problem is not None:  # the adapter's translation is wrong, not the portal
+                raise AdapterError(f"{problem} (see skc.conformance.adapters.operations)")
         mismatch = self._compare(step, op, target_out, model_out)
         if mismatch is not None:
             raise StepFailure(mismatch, tuple(self.log))

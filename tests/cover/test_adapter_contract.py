@@ -364,3 +364,15 @@ def test_arguments_schema_accepts_what_scenarios_send_when_derived() -> None:
     assert checked > 300
     with pytest.raises(jsonschema.ValidationError, match="pseudonym"):
         jsonschema.validate({"pseudonym": "x"}, arguments_schema(OPERATIONS["login_with_eid"]))
+
+
+def test_query_value_of_the_wrong_shape_is_an_adapter_error_when_answered() -> None:
+    def text_count(operation: str, outcome: Outcome) -> Outcome:
+        if operation == "unread_count" and outcome.accepted:
+            return Outcome(accepted=True, value=str(outcome.value))
+        return outcome
+
+    scenario = load_scenario(Path("scenarios/mailbox-unread.yaml"))
+    result = scenario_check(scenario).run(CheckContext(_delegating(text_count, "hamburg"), 1))
+    assert result.verdict is Verdict.ERROR
+    assert "unread_count answered str, but its value is declared as 'count'" in result.reason
