@@ -199,7 +199,7 @@ class Lockstep:
                 self.on_close(self)
 
     def run(self, step: Step) -> tuple[Outcome, Outcome]:
-        """Run one step on both sides (target first); raise StepFailure if they disagree."""
+        """Run one step on both sides (model, then target); raise StepFailure if they disagree."""
         try:
             return self._run(step)
         except (AdapterError, Unobservable) as exc:
