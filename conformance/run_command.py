@@ -87,8 +87,9 @@ def build_config(
             chosen = (loaded_profile.land,)
         elif chosen != (loaded_profile.land,):
             raise InputError(
-                f"{profile}: the profile describes a portal of {loaded_profile.land}, but the "
-                f"run is for {', '.join(chosen)}; one profile covers one Land"
+                f"{loaded_profile.where('land')}: the profile describes a portal of "
+                f"{loaded_profile.land}, but the run is for {', '.join(chosen)}; "
+                "one profile covers one Land"
             )
     if scenarios is not None:
         if not scenarios.is_dir():

@@ -121,7 +121,7 @@ def test_run_exits_two_when_the_profile_is_for_another_land(tmp_path: Path) -> N
         "--out", str(tmp_path / "out"),
     )  # fmt: skip
     assert code == 2
-    assert "describes a portal of hamburg" in output.replace("\n", " ")
+    assert "profile.yaml:1: the profile describes a portal of hamburg" in output.replace("\n", "")
 
 
 def test_run_exits_two_when_an_expected_failure_names_an_unplanned_check(tmp_path: Path) -> None:
