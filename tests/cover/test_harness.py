@@ -10,7 +10,6 @@ from skc.conformance.adapters import OPERATIONS, Connection, InProcessAdapter, V
 from skc.conformance.faults import load_faults, parse_fault, shipped_faults
 from skc.conformance.lockstep import Lockstep, StepFailure
 from skc.conformance.profile import Capability, PortalProfile, reference_profile
-from skc.conformance.runner import RunConfig, run
 from skc.conformance.steps import Step, secret_values
 from skc.conformance.suites.base import CheckContext
 from skc.conformance.suites.scenarios import load_scenario
