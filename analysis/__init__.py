@@ -8,8 +8,9 @@ Import it in a notebook as ``from skc import analysis``:
   :func:`compare_runs` and :func:`run_matrix` (runs × Länder × rules, like wpt.fyi);
 * rich display: :class:`RuleCard`, :class:`VerdictCard`, :class:`FindingCard`,
   :class:`DiffCard` (each has ``_repr_html_``);
-* simulation: :class:`Population` and :class:`Behaviour`, :func:`simulate` (one process),
-  :func:`simulate_dask` (a local or remote Dask cluster, same tables), :func:`sweep`, :func:`kpis`.
+* simulation: :class:`Population` (citizens and organisations per Land) and
+  :class:`Behaviour`, :func:`simulate` (one process), :func:`simulate_dask` (a local or remote
+  Dask cluster, same tables), :func:`sweep`, :func:`kpis`, :func:`effective_limits`.
 
 Every path argument takes ``str`` or ``Path``. Nothing here reads the wall clock or global
 randomness: the seed and the virtual clock decide everything.
@@ -36,6 +37,7 @@ from skc.analysis._catalog import (
 )
 from skc.analysis._display import DiffCard, FindingCard, RuleCard, VerdictCard
 from skc.analysis._journey import LIMIT_RULES, REALISTIC_PASSWORDS, STEPS
+from skc.analysis._kpis import effective_limits
 from skc.analysis._passwords import password_frame, password_length_edges
 from skc.analysis._population import (
     Population,
@@ -81,6 +83,7 @@ __all__ = [
     "certification",
     "certification_counts",
     "compare_runs",
+    "effective_limits",
     "highlight_differences",
     "kpis",
     "land_matrix",

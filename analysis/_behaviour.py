@@ -119,6 +119,12 @@ class Behaviour:
     """Chance that one answer to the security question (Berlin) is wrong."""
     max_answers: int = 10
     """A person gives up after this many answers (the lock-out usually comes first)."""
+    admin_activation_delay_hours: Distribution = LogNormal(1.0, 2.0)
+    """Time from registering an organisation to its administrator clicking the link."""
+    org_users: tuple[int, int] = (1, 4)
+    """How many users an organisation's administrator adds (inclusive range)."""
+    user_activation_delay_days: Distribution = LogNormal(2.0, 1.2)
+    """Days from being added to an organisation to clicking the activation link."""
 
     def __post_init__(self) -> None:
         for name in (
@@ -128,9 +134,10 @@ class Behaviour:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"Behaviour.{name} is a share between 0 and 1, got {value}")
-        low, high = self.form_requests
-        if not 0 <= low <= high:
-            raise ValueError(f"Behaviour.form_requests needs 0 <= low <= high, got {low}, {high}")
+        for name in ("form_requests", "org_users"):
+            low, high = getattr(self, name)
+            if not 0 <= low <= high:
+                raise ValueError(f"Behaviour.{name} needs 0 <= low <= high, got {low}, {high}")
         if self.arrival_spread_days < 0 or self.max_answers < 1 or self.max_registrations < 1:
             raise ValueError(
                 "arrival_spread_days must be >= 0, max_answers and max_registrations >= 1"

@@ -25,6 +25,11 @@ _SHOWN = (
     ("payment_failure_rate", "{:.1%}"),
     ("lockouts", "{:,.0f}"),
 )
+_ORG_SHOWN = (
+    ("organisations", "{:,.0f}"),
+    ("admin_activation_rate", "{:.1%}"),
+    ("user_activation_rate", "{:.1%}"),
+)
 
 
 def run_simulate_command(
@@ -32,6 +37,7 @@ def run_simulate_command(
     lands: list[str],
     citizens: int,
     seed: int,
+    organisations: int = 0,
     out: Path | None,
     fmt: str,
     workers: int,
@@ -41,18 +47,21 @@ def run_simulate_command(
     progress: bool = True,
 ) -> Simulation:
     """Run ``skc simulate``; raise InputError (exit 2) for bad arguments."""
-    if citizens < 0:
-        raise InputError(f"--citizens must be 0 or more, got {citizens}")
+    if citizens < 0 or organisations < 0:
+        raise InputError(f"--citizens and --organisations must be 0 or more, got {citizens}, "
+                         f"{organisations}")  # fmt: skip
     if fmt not in ("parquet", "csv"):
         raise InputError(f"--format must be parquet or csv, got {fmt!r}")
     if workers < 0:
         raise InputError(f"--workers must be 0 (this process) or more, got {workers}")
     try:
-        population = Population.of(lands or ["all"], citizens, seed, readings=readings)
+        population = Population.of(
+            lands or ["all"], citizens, seed, readings=readings, organisations=organisations
+        )
     except ValueError as exc:
         raise InputError(str(exc)) from exc
-    console.print(f"simulating {citizens:,} citizens per Land in "
-                  f"{', '.join(population.lands)}, seed {seed}")  # fmt: skip
+    console.print(f"simulating {citizens:,} citizens and {organisations:,} organisations per "
+                  f"Land in {', '.join(population.lands)}, seed {seed}")  # fmt: skip
     columns = (
         TextColumn("blocks"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
     )  # fmt: skip
@@ -81,10 +90,11 @@ def run_simulate_command(
 def _kpi_table(result: Simulation) -> Table:
     kpis = result.kpis
     table = Table(title="KPIs per Land")
-    table.add_column("KPI")
+    table.add_column("KPI", no_wrap=True)
     for land in kpis.index:
-        table.add_column(str(land), justify="right")
-    for name, pattern in _SHOWN:
+        table.add_column(str(land), justify="right", overflow="fold")
+    shown = _SHOWN + (_ORG_SHOWN if result.population.organisations else ())
+    for name, pattern in shown:
         cells = []
         for land in kpis.index:
             value = kpis.loc[land, name]

@@ -52,10 +52,11 @@ _SPECIALS: Final = "!?#$%&*+-_.§"
 STEPS: Final = (
     "register", "activate", "login", "form_request", "start_payment", "report_payment",
     "logout", "request_password_reset", "answer_security_question", "set_new_password",
+    "register_organisation", "activate_admin", "add_org_user", "activate_org_user",
 )  # fmt: skip
 
 Event = tuple[int, str, float, bool, str]
-"""(citizen, step, seconds since START, accepted, deciding rule or "")."""
+"""(citizen or organisation number, step, seconds since START, accepted, deciding rule or "")."""
 
 
 class WhatIfRules(LandRules):

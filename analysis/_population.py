@@ -38,15 +38,20 @@ from skc.analysis._journey import (
     make_persona,
     walk,
 )
+from skc.analysis._kpis import kpis
+from skc.analysis._organisation import OrgJourney, walk_organisation
 from skc.fixtures.providers import german_faker
 from skc.model.ambiguity import Readings
 from skc.model.lands import LANDS, LandId, parse_land
 
 DEFAULT_BLOCK_SIZE: Final = 1_000
 JOURNEY_COLUMNS: Final = tuple(f.name for f in dataclasses.fields(Journey))
-EVENT_COLUMNS: Final = ("land", "citizen", "step", "at", "accepted", "rule")
+ORGANISATION_COLUMNS: Final = tuple(f.name for f in dataclasses.fields(OrgJourney))
+EVENT_COLUMNS: Final = ("land", "kind", "actor", "step", "at", "accepted", "rule")
 TableFormat = Literal["parquet", "csv"]
+Kind = Literal["citizen", "organisation"]
 _row = operator.attrgetter(*JOURNEY_COLUMNS)
+_org_row = operator.attrgetter(*ORGANISATION_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -62,10 +67,12 @@ class Population:
     readings: Mapping[str, str] = field(default_factory=dict)
     """Readings of ambiguous passages other than the register's defaults (ID -> READING)."""
     block_size: int = DEFAULT_BLOCK_SIZE
+    organisations: int = 0
+    """Organisations per Land (an administrator registering, adding users)."""
 
     def __post_init__(self) -> None:
-        if self.citizens < 0 or self.block_size < 1:
-            raise ValueError("citizens must be >= 0 and block_size >= 1")
+        if self.citizens < 0 or self.organisations < 0 or self.block_size < 1:
+            raise ValueError("citizens and organisations must be >= 0, block_size >= 1")
         unknown = sorted(set(self.limits) - set(LIMIT_RULES))
         if unknown:
             raise ValueError(f"cannot change {unknown}; the limits a population may change: "
@@ -81,36 +88,45 @@ class Population:
         **options: Any,
     ) -> Population:
         """Build a population from Land ids (``"all"`` for every Land); ``options`` are the
-        other fields (``behaviour=``, ``limits=``, ``readings=``, ``block_size=``)."""
+        other fields (``behaviour=``, ``limits=``, ``readings=``, ``block_size=``,
+        ``organisations=``)."""
         names = [lands] if isinstance(lands, str) else list(lands)
         chosen = LANDS if names == ["all"] else tuple(parse_land(n) for n in names)
         return cls(chosen, citizens, seed, **options)
 
     def blocks(self) -> list[Block]:
-        """The population cut into blocks, Land by Land, in a fixed order."""
+        """The population cut into blocks, Land by Land (citizens, then organisations)."""
         out = []
+        sizes: tuple[tuple[Kind, int], ...] = (
+            ("citizen", self.citizens),
+            ("organisation", self.organisations),
+        )
         for land in self.lands:
-            for number in range(math.ceil(self.citizens / self.block_size)):
-                start = number * self.block_size
-                stop = min(start + self.block_size, self.citizens)
-                out.append(Block(self, land, number, start, stop))
+            for kind, size in sizes:
+                for number in range(math.ceil(size / self.block_size)):
+                    start = number * self.block_size
+                    stop = min(start + self.block_size, size)
+                    out.append(Block(self, land, number, start, stop, kind))
         return out
 
 
 @dataclass(frozen=True)
 class Block:
-    """Citizens ``start`` to ``stop - 1`` of one Land: the unit of work (and of seeding)."""
+    """Citizens (or organisations) ``start`` to ``stop - 1`` of one Land: the unit of work
+    and of seeding."""
 
     population: Population
     land: LandId
     number: int
     start: int
     stop: int
+    kind: Kind = "citizen"
 
     @property
     def seed_text(self) -> str:
         """The text that seeds this block's Faker and generator."""
-        return f"skc-simulate/{self.population.seed}/{self.land}/{self.number}"
+        kind = "" if self.kind == "citizen" else "/organisations"
+        return f"skc-simulate/{self.population.seed}/{self.land}{kind}/{self.number}"
 
     def __len__(self) -> int:
         return self.stop - self.start
@@ -122,8 +138,10 @@ class BlockTables:
 
     land: LandId
     number: int
+    kind: Kind
     journeys: pd.DataFrame
     events: pd.DataFrame
+    organisations: pd.DataFrame
 
 
 @cache
@@ -147,21 +165,32 @@ def run_block(block: Block) -> BlockTables:
     rng = random.Random(block.seed_text)
     events: list[Event] = []
     rows: list[Journey] = []
-    for citizen in range(block.start, block.stop):
-        # Each citizen draws from an own generator: what one citizen meets (an expired link,
-        # a lost session) never shifts the draws of the next, so sweeps compare like with like.
+    orgs: list[OrgJourney] = []
+    for index in range(block.start, block.stop):
+        # Each one draws from an own generator: what one citizen meets (an expired link, a
+        # lost session) never shifts the draws of the next, so sweeps compare like with like.
         own = random.Random(rng.getrandbits(64))
-        persona = make_persona(fake, own, block.land, citizen, readings)
+        if block.kind == "organisation":
+            behaviour = population.behaviour
+            orgs.append(walk_organisation(
+                block.land, rules, behaviour, fake, readings, index, own, events
+            ))  # fmt: skip
+            continue
+        persona = make_persona(fake, own, block.land, index, readings)
         rows.append(walk(block.land, rules, population.behaviour, persona, own, events))
     journeys = pd.DataFrame([_row(journey) for journey in rows], columns=JOURNEY_COLUMNS)
     journeys.insert(0, "land", block.land)
-    return BlockTables(block.land, block.number, journeys, _events_frame(block.land, events))
+    organisations = pd.DataFrame([_org_row(o) for o in orgs], columns=ORGANISATION_COLUMNS)
+    organisations.insert(0, "land", block.land)
+    frame = _events_frame(block.land, block.kind, events)
+    return BlockTables(block.land, block.number, block.kind, journeys, frame, organisations)
 
 
-def _events_frame(land: LandId, events: Sequence[Event]) -> pd.DataFrame:
-    frame = pd.DataFrame(list(events), columns=["citizen", "step", "seconds", "accepted", "rule"])
+def _events_frame(land: LandId, kind: Kind, events: Sequence[Event]) -> pd.DataFrame:
+    frame = pd.DataFrame(list(events), columns=["actor", "step", "seconds", "accepted", "rule"])
     frame.insert(0, "land", land)
-    frame.insert(3, "at", pd.Timestamp(START) + pd.to_timedelta(frame.pop("seconds"), unit="s"))
+    frame.insert(1, "kind", kind)
+    frame.insert(4, "at", pd.Timestamp(START) + pd.to_timedelta(frame.pop("seconds"), unit="s"))
     return frame
 
 
@@ -169,6 +198,7 @@ def _categorical(frame: pd.DataFrame, lands: Sequence[str]) -> pd.DataFrame:
     frame["land"] = pd.Categorical(frame["land"], categories=list(lands))
     if "step" in frame.columns:
         frame["step"] = pd.Categorical(frame["step"], categories=list(STEPS))
+        frame["kind"] = pd.Categorical(frame["kind"], categories=["citizen", "organisation"])
     return frame
 
 
@@ -179,15 +209,20 @@ class Simulation:
     population: Population
     journeys: pd.DataFrame
     events: pd.DataFrame
+    organisations: pd.DataFrame
 
     @property
     def kpis(self) -> pd.DataFrame:
         """The KPIs per Land (see :func:`kpis`)."""
-        return kpis(self.journeys, self.population)
+        return kpis(self.journeys, self.population, self.organisations)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The three tables by name: ``journeys``, ``events``, ``kpis``."""
-        return {"journeys": self.journeys, "events": self.events, "kpis": self.kpis}
+        """The tables by name: ``journeys``, ``events``, ``kpis`` and, when the population
+        has organisations, ``organisations``."""
+        tables = {"journeys": self.journeys, "events": self.events, "kpis": self.kpis}
+        if self.population.organisations:
+            tables["organisations"] = self.organisations
+        return tables
 
     def write(self, out: str | Path, fmt: TableFormat = "parquet") -> list[Path]:
         """Write the tables to ``out`` as Parquet (needs pyarrow) or CSV; return the files."""
@@ -196,16 +231,27 @@ class Simulation:
 
 def assemble(population: Population, parts: Iterable[BlockTables]) -> Simulation:
     """Put block tables together in block order (whatever order they were computed in)."""
-    order = {(b.land, b.number): i for i, b in enumerate(population.blocks())}
-    ordered = sorted(parts, key=lambda part: order[(part.land, part.number)])
-    if ordered:
-        journeys = pd.concat([p.journeys for p in ordered], ignore_index=True)
-        events = pd.concat([p.events for p in ordered], ignore_index=True)
-    else:
-        journeys = pd.DataFrame(columns=["land", *JOURNEY_COLUMNS])
-        events = pd.DataFrame(columns=list(EVENT_COLUMNS))
+    order = {(b.land, b.kind, b.number): i for i, b in enumerate(population.blocks())}
+    ordered = sorted(parts, key=lambda part: order[(part.land, part.kind, part.number)])
+    citizens = [p.journeys for p in ordered if p.kind == "citizen"]
+    orgs = [p.organisations for p in ordered if p.kind == "organisation"]
+    journeys = _concat(citizens, ["land", *JOURNEY_COLUMNS])
+    events = _concat([p.events for p in ordered], list(EVENT_COLUMNS))
+    organisations = _concat(orgs, ["land", *ORGANISATION_COLUMNS])
     lands = population.lands or LANDS
-    return Simulation(population, _categorical(journeys, lands), _categorical(events, lands))
+    return Simulation(
+        population,
+        _categorical(journeys, lands),
+        _categorical(events, lands),
+        _categorical(organisations, lands),
+    )
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    frames = [frame for frame in frames if len(frame)]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)
 
 
 def simulate(
@@ -219,67 +265,6 @@ def simulate(
         if on_block is not None:
             on_block(done, len(blocks))
     return assemble(population, parts)
-
-
-def effective_limits(population: Population, land: LandId) -> dict[str, float | None]:
-    """The time limits the population's portals of ``land`` apply, in minutes (None: none)."""
-    rules = WhatIfRules(land, _readings(tuple(sorted(population.readings.items()))),
-                        population.limits)  # fmt: skip
-    out: dict[str, float | None] = {}
-    for rule in LIMIT_RULES:
-        limit = rules.duration(rule)
-        out[rule] = None if limit is None else limit.total_seconds() / 60
-    return out
-
-
-def _share(part: float, whole: float) -> float:
-    return part / whole if whole else math.nan
-
-
-def kpis(journeys: pd.DataFrame, population: Population | None = None) -> pd.DataFrame:
-    """Per-Land KPIs of a journeys table.
-
-    ``activation_rate`` is activated / registered; ``expired_link_share`` the registered
-    citizens who clicked at least one expired link; ``session_loss_rate`` the citizens who
-    logged in and lost at least one session to the idle timeout; ``payment_failure_rate`` the
-    payments the window closed on (NaN where no payment ran: the Land states no window);
-    ``lockout_rate`` the security-question resets that ended locked out. With ``population``
-    given, the limits in force are added as columns (minutes).
-    """
-    rows = []
-    lands = list(journeys["land"].cat.categories if hasattr(journeys["land"], "cat")
-                 else dict.fromkeys(journeys["land"]))  # fmt: skip
-    for land in lands:
-        j = journeys[journeys["land"] == land]
-        registered = int(j["registered"].sum())
-        logged_in = int((j["logins"] > 0).sum())
-        paid = j[j["payment"].isin(["succeeded", "declined", "window"])]
-        answered = j[j["reset"].isin(["question", "locked", "gave up"])]
-        row: dict[str, Any] = {
-            "land": land,
-            "citizens": len(j),
-            "password_rejected_share": _share(int(j["password_rejected"].sum()), len(j)),
-            "registered": registered,
-            "activated": int(j["activated"].sum()),
-            "activation_rate": _share(int(j["activated"].sum()), registered),
-            "expired_link_share": _share(int((j["activation_expired"] > 0).sum()), registered),
-            "logged_in": logged_in,
-            "sessions_lost": int(j["sessions_lost"].sum()),
-            "session_loss_rate": _share(int((j["sessions_lost"] > 0).sum()), logged_in),
-            "payments": len(paid),
-            "payments_failed_window": int((paid["payment"] == "window").sum()),
-            "payment_failure_rate": _share(int((paid["payment"] == "window").sum()), len(paid)),
-            "password_resets": int(j["forgot_password"].sum()),
-            "lockouts": int(j["locked_out"].sum()),
-            "lockout_rate": _share(int(j["locked_out"].sum()), len(answered)),
-        }
-        if population is not None:
-            limits = effective_limits(population, land)
-            row["idle_timeout_min"] = limits["session.idle_timeout"]
-            row["link_lifetime_min"] = limits["registration.activation_link_lifetime"]
-            row["payment_window_min"] = limits["payment.window"]
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("land")
 
 
 def sweep(
@@ -333,7 +318,6 @@ __all__ = [
     "Population",
     "Simulation",
     "assemble",
-    "effective_limits",
     "kpis",
     "run_block",
     "simulate",

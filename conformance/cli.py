@@ -226,6 +226,7 @@ def simulate(
         list[str] | None, typer.Option(help="Land id, repeatable, or 'all' (default: all).")
     ] = None,
     citizens: Annotated[int, typer.Option(help="Citizens per Land.")] = 1000,
+    organisations: Annotated[int, typer.Option(help="Organisations per Land.")] = 0,
     seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same tables.")] = 0,
     out: Annotated[Path | None, typer.Option(help="Write journeys, events, kpis here.")] = None,
     table_format: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
@@ -244,7 +245,8 @@ def simulate(
     try:
         readings = Readings.parse(reading or []).overrides()
         run_simulate_command(
-            lands=land or [], citizens=citizens, seed=seed, out=out, fmt=table_format,
+            lands=land or [], citizens=citizens, organisations=organisations, seed=seed,
+            out=out, fmt=table_format,
             workers=workers, scheduler=scheduler, readings=readings,
             console=Console(soft_wrap=True), progress=progress,
         )  # fmt: skip

@@ -179,3 +179,31 @@ def test_skc_simulate_exits_2_naming_the_valid_lands_when_the_land_is_unknown() 
     result = CliRunner().invoke(app, ["simulate", "--land", "bayern", "--citizens", "1"])
     assert result.exit_code == 2
     assert "berlin" in result.output
+
+
+def test_hamburg_users_expire_when_they_click_their_link_after_15_days() -> None:
+    late = QUIET.replace(user_activation_delay_days=Constant(15.0), org_users=(2, 2))
+    prompt = QUIET.replace(user_activation_delay_days=Constant(13.0), org_users=(2, 2))
+    expired = simulate(Population.of("hamburg", 0, seed=6, organisations=10, behaviour=late))
+    active = simulate(Population.of("hamburg", 0, seed=6, organisations=10, behaviour=prompt))
+    admins = expired.organisations["admin_activated"].sum()
+    assert admins > 0
+    assert expired.kpis.loc["hamburg", "user_activation_rate"] == 0.0
+    assert expired.kpis.loc["hamburg", "users_expired"] == 2 * admins
+    assert active.kpis.loc["hamburg", "user_activation_rate"] == 1.0
+    rules = expired.events[expired.events["step"] == "activate_org_user"]["rule"]
+    assert set(rules) == {"org.user_activation_link_lifetime"}
+
+
+def test_organisations_are_refused_as_not_offered_when_the_text_describes_none() -> None:
+    result = simulate(Population.of("gemeinsam-online", 0, seed=6, organisations=5))
+    assert set(result.organisations["registration"]) == {"not offered"}
+    assert pd.isna(result.kpis["admin_activation_rate"].to_dict()["gemeinsam-online"])
+
+
+def test_berlin_master_users_and_users_are_active_at_once_when_no_link_is_described() -> None:
+    slow = QUIET.replace(admin_activation_delay_hours=Constant(100.0))
+    result = simulate(Population.of("berlin", 0, seed=6, organisations=8, behaviour=slow))
+    assert result.organisations["admin_activated"].all()
+    assert result.kpis.loc["berlin", "user_activation_rate"] == 1.0
+    assert "activate_admin" not in set(result.events["step"])
