@@ -153,9 +153,11 @@ def test_events_start_at_the_virtual_clock_when_the_population_arrives() -> None
 
 
 def test_write_round_trips_the_tables_when_written_as_parquet_or_csv(tmp_path: Path) -> None:
-    result = simulate(Population.of("berlin", 10, seed=1))
+    result = simulate(Population.of("berlin", 10, seed=1, organisations=2))
     paths = result.write(str(tmp_path / "pq"))
-    assert sorted(p.name for p in paths) == ["events.parquet", "journeys.parquet", "kpis.parquet"]
+    assert sorted(p.name for p in paths) == [
+        "events.parquet", "journeys.parquet", "kpis.parquet", "organisations.parquet",
+    ]  # fmt: skip
     back = pd.read_parquet(tmp_path / "pq" / "journeys.parquet")
     assert back["email"].tolist() == result.journeys["email"].tolist()
     result.write(tmp_path / "csv", "csv")
@@ -207,3 +209,24 @@ def test_berlin_master_users_and_users_are_active_at_once_when_no_link_is_descri
     assert result.organisations["admin_activated"].all()
     assert result.kpis.loc["berlin", "user_activation_rate"] == 1.0
     assert "activate_admin" not in set(result.events["step"])
+
+
+def test_simulate_never_reads_the_wall_clock_or_sleeps_when_it_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    def forbidden(*args: object) -> float:
+        raise AssertionError("the simulation read the wall clock or slept")
+
+    for name in ("time", "time_ns", "sleep", "monotonic", "perf_counter", "localtime"):
+        monkeypatch.setattr(time, name, forbidden)
+    result = simulate(Population.of(["berlin", "hamburg"], 20, seed=12, organisations=3))
+    assert len(result.journeys) == 40
+
+
+def test_the_public_api_resolves_every_name_when_imported() -> None:
+    from skc import analysis
+
+    missing = [name for name in analysis.__all__ if getattr(analysis, name, None) is None]
+    assert missing == []
