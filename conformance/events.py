@@ -82,7 +82,11 @@ Event: TypeAlias = (
 
 
 class Handler(Protocol):
-    """Takes the events of a run; ``close`` is called once, after ``RunFinished`` or a crash."""
+    """Takes the events of a run; ``close`` is called once, after ``RunFinished`` or a crash.
+
+    A handler that also wants a :class:`StepRan` per step sets ``wants_steps = True`` (steps are
+    many; the runner renders them only when someone listens).
+    """
 
     def handle(self, event: Event) -> None:
         """React to one event."""
@@ -98,6 +102,11 @@ class Broadcast:
 
     def __init__(self, handlers: Sequence[Handler]) -> None:
         self.handlers = tuple(handlers)
+
+    @property
+    def wants_steps(self) -> bool:
+        """Tell whether any handler listens for steps."""
+        return any(getattr(handler, "wants_steps", False) for handler in self.handlers)
 
     def handle(self, event: Event) -> None:
         """Send the event to every handler."""

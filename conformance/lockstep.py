@@ -137,6 +137,7 @@ class Lockstep:
         check: str = "",
         abort: bool = False,
         on_close: Callable[[Lockstep], None] | None = None,
+        on_step: Callable[[Step], None] | None = None,
     ) -> None:
         self._own_guard = guard is None
         if guard is None:
@@ -154,6 +155,7 @@ class Lockstep:
         self.check = check
         self.abort = abort
         self.on_close = on_close
+        self.on_step = on_step
         self.saved: tuple[dict[str, object], dict[str, object]] = ({}, {})
         self.log: list[Step] = []
         self.exercised: set[str] = set()
@@ -228,6 +230,8 @@ class Lockstep:
 
     def _run(self, step: Step) -> tuple[Outcome, Outcome]:
         self.log.append(step)
+        if self.on_step is not None:
+            self.on_step(step)
         if step.rule:
             self.exercised.add(step.rule)
         if step.do == "advance":

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from skc.conformance.events import CheckFinished, CheckStarted, Event, RunFinished
+from skc.conformance.events import CheckFinished, CheckStarted, Event, RunFinished, StepRan
 from skc.conformance.expected import check_ids, load_expected_failures
 from skc.conformance.faults import parse_fault
 from skc.conformance.profile import load_profile
@@ -130,6 +130,8 @@ class ConsoleHandler:
     def __init__(self, console: Console, *, progress: bool, live: bool = True) -> None:
         self.console = console
         self.live = live  # a portal that outlives the run: left-over accounts matter
+        self.wants_steps = live  # a live portal is slow: show the step being run
+        self.check = ""
         self.bar = Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn(), console=console, disable=not progress, transient=True,
@@ -140,7 +142,10 @@ class ConsoleHandler:
 
     def handle(self, event: Event) -> None:
         """Move the bar; keep findings; print the summary at the end."""
-        if isinstance(event, CheckStarted):
+        if isinstance(event, StepRan):
+            line = console_text(f"{event.land} {event.check}: {event.step}")[:100]
+            self.bar.update(self.task, description=line)
+        elif isinstance(event, CheckStarted):
             self.bar.update(
                 self.task, description=console_text(f"{event.land} {event.check}"),
                 completed=event.index, total=event.total,

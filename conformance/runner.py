@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any, Final
+from typing import Any
 
 from skc import __version__
 from skc.conformance.adapters.guard import CallGuard
@@ -34,6 +34,7 @@ from skc.conformance.events import (
     Handler,
     RunFinished,
     RunStarted,
+    StepRan,
     UnexpectedPassFound,
 )
 from skc.conformance.expected import ExpectedFailure, match
@@ -53,18 +54,13 @@ from skc.conformance.results import (
     count,
     provenance,
 )
-from skc.conformance.steps import secret_values
+from skc.conformance.steps import Step, secret_values
 from skc.conformance.suites.base import Check, CheckContext, CheckResult
-from skc.conformance.suites.fields import field_checks
-from skc.conformance.suites.scenarios import scenario_checks
-from skc.conformance.suites.stateful import stateful_checks
+from skc.conformance.suites.plan import SUITES, plan
 from skc.conformance.verdicts import Verdict
-from skc.model.ambiguity import Readings
 from skc.model.catalog import load_catalog
 from skc.model.errors import UnknownNameError
 from skc.model.lands import LandId
-
-SUITES: Final = ("fields", "scenarios", "lifecycle", "mailbox", "organisations")
 
 
 @dataclass(frozen=True)
@@ -115,25 +111,6 @@ class RunConfig:
             slug = check.replace("/", "-")
             parts += ["--out", str(self.out.resolve() / REPLAY_DIR / f"{land}-{slug}")]
         return shlex.join(parts)
-
-
-def plan(
-    land: LandId,
-    suites: Sequence[str],
-    scenario_dir: Path | None = None,
-    readings: Readings | None = None,
-) -> list[Check]:
-    """The checks of the chosen suites for one Land under the profile's readings, in order."""
-    for suite in suites:
-        if suite not in SUITES:
-            raise UnknownNameError("suite", suite, SUITES)
-    checks: list[Check] = []
-    if "fields" in suites:
-        checks += field_checks(land, readings)
-    if "scenarios" in suites:
-        checks += scenario_checks(land, scenario_dir)
-    checks += [c for c in stateful_checks(land) if c.suite in suites]
-    return checks
 
 
 def planned_checks(config: RunConfig) -> list[tuple[LandId, Check]]:
@@ -238,6 +215,7 @@ class Session:
             ctx = CheckContext(
                 self.adapter(land), self.config.seed, self.config.hypothesis_profile,
                 secrets_used=secrets, guard=self.guard, namespace=self.namespace, ledger=ledger,
+                on_step=self._step_listener(land, check.id),
             )  # fmt: skip
             outcome = check.run(ctx)
         except Exception as exc:  # a harness bug or an adapter failing in close: never a verdict
@@ -255,6 +233,15 @@ class Session:
         finished = CheckFinished(land, check.id, results, accounts, round(took, 4))
         self.handler.handle(finished)
         return finished
+
+    def _step_listener(self, land: LandId, check: str) -> Callable[[Step], None] | None:
+        if not getattr(self.handler, "wants_steps", False):
+            return None
+
+        def on_step(step: Step) -> None:
+            self.handler.handle(StepRan(land, check, self.scrubber(step.render())))
+
+        return on_step
 
     def _results(
         self, land: LandId, check: Check, outcome: CheckResult, took: float
@@ -323,7 +310,7 @@ class Session:
             state.results, certification, unexpected,
             checks_run=state.checks_run, interrupted=interrupted,
         )  # fmt: skip
-        left = tuple(sorted({e.address for e in state.ledger if not e.cleaned_up}))
+        left = tuple(e.address for e in state.ledger if not e.cleaned_up)
         warnings = tuple(sorted({w for r in state.results for w in r.warnings}))
         summary = RunSummary(
             status=status, status_reason=reason, counts=dict(count(state.results)),

@@ -26,6 +26,7 @@ from skc.conformance.adapters.inprocess import reference_model
 from skc.conformance.adapters.protocol import Adapter
 from skc.conformance.lockstep import Abort, Lockstep, StepFailure, Unobservable
 from skc.conformance.profile import PortalProfile
+from skc.conformance.steps import Step
 from skc.conformance.verdicts import Verdict
 from skc.model.errors import AdapterError
 
@@ -85,6 +86,7 @@ class CheckContext:
     guard: CallGuard = field(default_factory=CallGuard)
     namespace: AccountNamespace = field(default_factory=AccountNamespace)
     ledger: list[LedgerEntry] = field(default_factory=list)
+    on_step: Callable[[Step], None] | None = None
 
     def __post_init__(self) -> None:
         self.guard.configure(self.adapter.profile)
@@ -119,6 +121,7 @@ class CheckContext:
             check=check,
             abort=abort,
             on_close=on_close,
+            on_step=self.on_step,
         )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from skc.conformance import runner
-from skc.conformance.events import CheckFinished, Event, RunFinished, RunStarted
+from skc.conformance.events import CheckFinished, Event, RunFinished, RunStarted, StepRan
 from skc.conformance.expected import ExpectedFailure, load_expected_failures
 from skc.conformance.faults import parse_fault
 from skc.conformance.profile import PortalProfile
@@ -221,3 +221,23 @@ def test_junit_durations_add_up_to_the_check_time_when_a_check_covers_many_rules
     assert len([r for r in records if r["type"] == "result"]) > 1
     assert took <= report.summary.duration_s + 0.01
     assert json.loads(json.dumps(records[-1]))["status"] == "conformant"
+
+
+def test_steps_reach_a_listening_handler_without_their_secrets_when_it_wants_steps() -> None:
+    steps: list[StepRan] = []
+
+    class StepListener:
+        wants_steps = True
+
+        def handle(self, event: Event) -> None:
+            if isinstance(event, StepRan):
+                steps.append(event)
+
+        def close(self) -> None:
+            pass
+
+    report = run(_timeout_run(None), [StepListener()])
+    assert len(steps) >= 3
+    assert {s.check for s in steps} == {TIMEOUT_CHECK}
+    assert any(s.step.startswith("login(") for s in steps)
+    assert not any(secret in s.step for s in steps for secret in report.secrets_seen)
