@@ -18,7 +18,7 @@ import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Final
 
 from faker import Faker
@@ -35,6 +35,7 @@ from skc.model.validators import is_valid
 
 START: Final = DEFAULT_START
 """The instant the simulated population starts arriving (the simulation clock's default)."""
+START_UTC: Final = START.astimezone(UTC)  # subtracting from UTC instants stays cheap
 
 LIMIT_RULES: Final = (
     "session.idle_timeout",
@@ -47,6 +48,7 @@ QUESTION: Final = "Name des ersten Haustiers?"
 _NEW_PASSWORD: Final = "Zz98Yy76"  # one of the help texts' example shapes: valid in every Land
 _WRONG_ANSWER: Final = "weiß nicht"
 _SPECIALS: Final = "!?#$%&*+-_.§"
+_TRANSLITERATION: Final = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 # Step names in the events table, in journey order.
 STEPS: Final = (
@@ -116,16 +118,21 @@ def make_persona(
     The password is built the way people build one (a name, digits, a special character);
     where that breaks the Land's rules, the fixtures' generator makes a valid one instead.
     """
-    provider = servicekonto(fake)
     first: str = fake.first_name()
     last: str = fake.last_name()
-    email = provider.servicekonto_email(first, last, "example.org")
+    email = f"{_slug(first)}.{_slug(last)}.{citizen}@example.org"
     word = "".join(ch for ch in last if ch.isalpha())[:10] or "Konto"
     special = _SPECIALS[rng.randrange(len(_SPECIALS))]
     password = f"{word.capitalize()}{rng.randrange(10, 10_000)}{special}"
     if not is_valid(land, "password", password, readings):
-        password = provider.servicekonto_password(land, readings)
+        password = servicekonto(fake).servicekonto_password(land, readings)
     return Persona(citizen, first, last, email, password)
+
+
+def _slug(name: str) -> str:
+    """An ASCII e-mail part of a German name: umlauts transliterated, other letters kept."""
+    ascii_name = name.lower().translate(_TRANSLITERATION)
+    return "".join(ch for ch in ascii_name if ch.isascii() and ch.isalnum()) or "person"
 
 
 @dataclass(slots=True)
@@ -177,7 +184,7 @@ class _Walk:
         self.row = Journey(persona.citizen, persona.first_name, persona.last_name, persona.email)
 
     def log(self, step: str, outcome: Outcome) -> Outcome:
-        seconds = (self.portal.clock.instant() - START).total_seconds()
+        seconds = (self.portal.clock.instant() - START_UTC).total_seconds()
         rule = outcome.rules[0] if outcome.rules else ""
         self.events.append((self.p.citizen, step, seconds, outcome.accepted, rule))
         return outcome

@@ -18,7 +18,7 @@ from datetime import timedelta
 from faker import Faker
 
 from skc.analysis._behaviour import Behaviour
-from skc.analysis._journey import START, Event
+from skc.analysis._journey import START, START_UTC, Event
 from skc.fixtures.providers import servicekonto
 from skc.model.ambiguity import Readings
 from skc.model.lands import LandId
@@ -56,7 +56,7 @@ class _OrgWalk:
         self.row = row
 
     def log(self, step: str, outcome: Outcome) -> Outcome:
-        seconds = (self.portal.clock.instant() - START).total_seconds()
+        seconds = (self.portal.clock.instant() - START_UTC).total_seconds()
         rule = outcome.rules[0] if outcome.rules else ""
         self.events.append((self.index, step, seconds, outcome.accepted, rule))
         return outcome
