@@ -22,6 +22,8 @@ PIN (``$pin``, the test cards' PIN, or ``$wrong_pin``), never a pseudonym.
 
 from __future__ import annotations
 
+import random
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
@@ -29,7 +31,9 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from skc.conformance.adapters.cards import DEFAULT_PIN
-from skc.model.sim.scenarios import ANSWER, OTHER_PASSWORD, PASSWORD
+from skc.model.lands import LANDS
+from skc.model.sim.scenarios import ANSWER, PASSWORD
+from skc.model.validators import is_valid
 
 PSEUDO_OPERATIONS: Final = ("advance", "mail_token")
 
@@ -54,9 +58,32 @@ class Verbatim:
         return repr(self.value)
 
 
+def fresh_password(rng: random.Random | None = None) -> str:
+    """A password valid in every Land, drawn anew for each harness process.
+
+    Test accounts on a live, shared portal must not carry a password anyone can read in the help
+    texts (the model's own ``PASSWORD`` is the texts' example "Aa12Bb34"). The shape is fixed
+    (2 upper, 5 lower, 3 digits), so a described secret reads the same in every run.
+    """
+    chooser = rng if rng is not None else random.SystemRandom()
+    for _ in range(100):
+        parts = [
+            chooser.choice(string.ascii_uppercase), *chooser.choices(string.ascii_lowercase, k=3),
+            *chooser.choices(string.digits, k=2), chooser.choice(string.ascii_uppercase),
+            *chooser.choices(string.ascii_lowercase, k=2), chooser.choice(string.digits),
+        ]  # fmt: skip
+        candidate = "".join(parts)
+        if all(is_valid(land, "password", candidate) for land in LANDS):
+            return candidate
+    return PASSWORD  # the model's own example: valid everywhere, but public
+
+
+_PASSWORD = fresh_password()
+_OTHER_PASSWORD = next(p for p in iter(fresh_password, None) if p != _PASSWORD)
+
 SECRETS: Final[dict[str, Secret]] = {
-    "password": Secret(PASSWORD),
-    "other_password": Secret(OTHER_PASSWORD),
+    "password": Secret(_PASSWORD),
+    "other_password": Secret(_OTHER_PASSWORD),
     "answer": Secret(ANSWER),
     "wrong_answer": Secret("Falsche Antwort"),
     "pin": Secret(DEFAULT_PIN),

@@ -47,3 +47,16 @@ def test_terminal_escapes_and_markup_are_shown_as_text_when_printed() -> None:
     assert "\x1b" not in visible(text)
     assert "\u202e" not in visible(text)
     assert console_text(text).count("\\[") == 2
+
+
+def test_harness_password_is_valid_everywhere_and_not_a_help_text_example_when_drawn() -> None:
+    from skc.conformance.steps import SECRETS, fresh_password
+    from skc.model.lands import LANDS
+    from skc.model.sources import land_seed, seed_text
+    from skc.model.validators import is_valid
+
+    public = " ".join(seed_text(land_seed(land)) for land in LANDS)
+    for password in (SECRETS["password"].value, SECRETS["other_password"].value, fresh_password()):
+        assert all(is_valid(land, "password", password) for land in LANDS)
+        assert password not in public
+    assert SECRETS["password"].value != SECRETS["other_password"].value
