@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from dask.distributed import Client
+from rich.console import Console
 
 from skc.analysis import Population, simulate, sweep
+from skc.analysis._command import run_simulate_command
 from skc.analysis._distributed import LOOPBACK, dask_client, simulate_on
 
 # One small local cluster for the module: the machine is shared, so few and small tests.
@@ -65,3 +69,17 @@ def test_dask_client_closes_its_cluster_when_the_block_ends() -> None:
 def test_dask_client_refuses_a_cluster_without_workers_when_asked_for_zero() -> None:
     with pytest.raises(ValueError, match="at least one worker"), dask_client(workers=0):
         pass
+
+
+def test_skc_simulate_uses_the_given_scheduler_when_scheduler_is_set(
+    client: Client, tmp_path: Path
+) -> None:
+    address = client.scheduler_info()["address"]
+    console = Console(file=io.StringIO(), width=120)
+    spread = run_simulate_command(
+        lands=["berlin"], citizens=30, seed=3, out=tmp_path, fmt="csv", workers=0,
+        scheduler=address, readings={}, console=console, progress=False,
+    )  # fmt: skip
+    local = simulate(Population.of(["berlin"], 30, seed=3))
+    pd.testing.assert_frame_equal(local.journeys, spread.journeys)
+    assert (tmp_path / "kpis.csv").is_file()
