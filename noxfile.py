@@ -14,13 +14,14 @@ nox.options.default_venv_backend = "none"
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the fast and slow tests of the harness (tests/cover, tests/nocover)."""
-    session.run("pytest", *session.posargs)
+    """Run the fast and slow tests of the harness (tests/cover, tests/nocover) on two workers."""
+    session.run("pytest", "-n", "2", *session.posargs)
 
 
 @nox.session
 def quality(session: nox.Session) -> None:
-    """Does the harness find real bugs? Per-fault detection in parallel workers (opt-in)."""
+    """Does the harness find real bugs? Per-fault detection, and every analyst notebook executed,
+    in parallel workers (opt-in; CI runs it after the tests)."""
     session.run("pytest", "-n", "2", "tests/quality", *session.posargs)
 
 
@@ -28,7 +29,7 @@ def quality(session: nox.Session) -> None:
 def notebooks(session: nox.Session) -> None:
     """Execute every analyst notebook with nbclient (any error, or over 60 s, fails) and check
     that none is committed with outputs."""
-    session.run("pytest", "tests/nocover/test_notebooks.py", *session.posargs)
+    session.run("pytest", "tests/quality/test_notebooks.py", *session.posargs)
 
 
 @nox.session

@@ -7,10 +7,12 @@ PACE, reads data groups and computes the pseudonym through pyscard.
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +24,8 @@ from skc.card.pcsc import PcscTransport
 from skc.card.vpcd import VpcdServer
 
 pytestmark = pytest.mark.slow
+# One pcscd per machine: tests in parallel workers take turns through this lock.
+PCSCD_LOCK = Path(tempfile.gettempdir()) / "skc-test-pcscd.lock"
 
 VPCD_DRIVER = Path("/usr/lib/pcsc/drivers/serial/libifdvpcd.so")
 PCSCD_SOCKET = Path("/run/pcscd/pcscd.comm")
@@ -50,6 +54,12 @@ def pcscd(tmp_path: Path) -> Iterator[int]:
     """A pcscd of our own with vpcd on a free port; yields the port."""
     if shutil.which("pcscd") is None or not VPCD_DRIVER.exists():
         pytest.fail("needs Debian's pcscd and vsmartcard-vpcd: ./dev installs them")
+    with PCSCD_LOCK.open("a") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # another worker's pcscd ends first
+        yield from _own_pcscd(tmp_path)
+
+
+def _own_pcscd(tmp_path: Path) -> Iterator[int]:
     if _pcscd_running():
         pytest.skip("another pcscd is running on this machine; this test starts its own")
     port = _free_port()
