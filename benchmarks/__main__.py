@@ -17,7 +17,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from benchmarks import harness, memory, simulation
+from benchmarks import card, harness, memory, simulation
 from skc.model.lands import LandId
 from skc.model.validators import field_names, is_valid, validate
 
@@ -90,6 +90,7 @@ def main() -> None:
     bench_batch()
     harness.main()
     memory.main()
+    card.bench_authentication(50)
     simulation.main([])
 
 
