@@ -223,12 +223,14 @@ class Session:
                 Verdict.ERROR, check.rules, reason=f"harness error {type(exc).__name__}: {exc}"
             )
         took = time.monotonic() - began
-        self.scrubber.add(secrets)
+        # The fixed secrets everywhere, and what this check generated: a check's values reach
+        # only that check's outputs, and one scrubber of a whole run would grow without end.
+        scrub = self.scrubber.with_secrets(secrets)
         self.secrets_seen |= secrets
-        results = self._results(land, check, outcome, took)
+        results = self._results(land, check, outcome, took, scrub)
         self.state.results.extend(results)
         self.state.checks_run += 1
-        accounts = tuple(replace(e, cleanup=self.scrubber(e.cleanup)) for e in ledger)
+        accounts = tuple(replace(e, cleanup=scrub(e.cleanup)) for e in ledger)
         self.state.ledger.extend(accounts)
         finished = CheckFinished(land, check.id, results, accounts, round(took, 4))
         self.handler.handle(finished)
@@ -244,7 +246,7 @@ class Session:
         return on_step
 
     def _results(
-        self, land: LandId, check: Check, outcome: CheckResult, took: float
+        self, land: LandId, check: Check, outcome: CheckResult, took: float, scrub: Scrubber
     ) -> tuple[Result, ...]:
         catalog = load_catalog()
         if outcome.verdict is Verdict.FAIL and outcome.rule is not None:
@@ -255,7 +257,6 @@ class Session:
             )
             if outcome.verdict is not Verdict.PASS and not rules:
                 rules = tuple(r for r in check.rules if r in catalog.ids) or ("-",)
-        scrub = self.scrubber
         replay = (
             self.config.replay_command(land, check.id) if outcome.verdict is not Verdict.PASS
             else ""

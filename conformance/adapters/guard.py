@@ -119,12 +119,20 @@ class CallGuard:
             now = self._next_start
         self._next_start = now + 1.0 / self.rate_limit_per_s
 
-    def run(self, what: str, fn: Callable[[], T]) -> T:
-        """Run ``fn`` in the worker under the deadline; adapter failures become AdapterErrors."""
+    def run(self, what: str, fn: Callable[[], T], *, inline: bool = False) -> T:
+        """Run ``fn`` in the worker under the deadline; adapter failures become AdapterErrors.
+
+        ``inline`` runs it in this thread without a deadline: for the in-process reference
+        portal, which cannot hang and would pay a thread handoff on every call.
+        """
         self._wait_for_rate()
+        if inline:
+            job: _Job[T] = _Job(fn)
+            job.run()
+            return self._outcome(what, job)
         if self._worker is None:
             self._worker = _Worker()
-        job: _Job[T] = _Job(fn)
+        job = _Job(fn)
         self._worker.jobs.put(job)  # type: ignore[arg-type]
         if not job.done.wait(self.timeout_s):
             self._worker.stop()
@@ -134,6 +142,10 @@ class CallGuard:
                 f"{what} took more than the {self.timeout_s:g} s limit (call_timeout_s) and "
                 "was abandoned; raise the profile's call_timeout_s if the portal is just slow"
             )
+        return self._outcome(what, job)
+
+    @staticmethod
+    def _outcome(what: str, job: _Job[T]) -> T:
         error = job.error
         if error is None:
             return job.result  # type: ignore[return-value]
@@ -155,9 +167,10 @@ class CallGuard:
 class GuardedConnection:
     """A connection whose every method runs under a :class:`CallGuard` (a context manager)."""
 
-    def __init__(self, inner: Connection, guard: CallGuard) -> None:
+    def __init__(self, inner: Connection, guard: CallGuard, *, inline: bool = False) -> None:
         self.inner = inner
         self.guard = guard
+        self.inline = inline
         self.closed = False
         self.abandoned: str | None = None  # why, once a call on it timed out
 
@@ -165,7 +178,7 @@ class GuardedConnection:
         if self.abandoned is not None:
             raise AdapterError(f"{what} not sent: {self.abandoned}")
         try:
-            return self.guard.run(what, fn)
+            return self.guard.run(what, fn, inline=self.inline)
         except AdapterTimeoutError:
             # a connection with a call still hanging is not used again (not even closed)
             self.abandoned = f"the connection was abandoned after {what} timed out"
@@ -173,8 +186,15 @@ class GuardedConnection:
 
     @classmethod
     def open(cls, adapter: Adapter, guard: CallGuard) -> GuardedConnection:
-        """``adapter.connect()`` under the deadline."""
-        return cls(guard.run("connect", adapter.connect), guard)
+        """``adapter.connect()`` under the deadline (inline for an adapter whose own class says
+        it runs in this process and cannot hang, ``runs_in_process = True``; a subclass, which
+        may well hang, does not inherit that; a profile that sets ``call_timeout_s`` gets its
+        deadline all the same)."""
+        inline = (
+            type(adapter).__dict__.get("runs_in_process", False) is True
+            and "call_timeout_s" not in adapter.profile.parameters
+        )
+        return cls(guard.run("connect", adapter.connect, inline=inline), guard, inline=inline)
 
     def __repr__(self) -> str:
         return f"GuardedConnection({self.inner!r})"

@@ -118,6 +118,7 @@ class InProcessAdapter:
     """Reference portals in this process; with ``fault``, each carries that one deviation."""
 
     name = "inprocess"
+    runs_in_process = True  # our own simulation: no deadline thread needed
 
     def __init__(
         self, land: LandId, profile: PortalProfile | None = None, fault: Fault | None = None

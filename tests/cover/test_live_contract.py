@@ -546,3 +546,24 @@ def test_finding_stands_when_the_adapter_fails_while_hypothesis_shrinks_it() -> 
     assert result.verdict is Verdict.FAIL
     assert result.rule == "password.max_length"
     assert any("shrinking stopped early" in w and "overloaded" in w for w in result.warnings)
+
+
+def test_subclass_of_the_in_process_adapter_keeps_the_deadline_when_its_call_hangs() -> None:
+    import threading
+    import time
+
+    from skc.conformance.adapters import CallGuard, GuardedConnection, InProcessAdapter
+    from skc.model.errors import AdapterTimeoutError
+
+    never = threading.Event()
+
+    class HangingAdapter(InProcessAdapter):
+        def connect(self):  # type: ignore[no-untyped-def]
+            never.wait()
+
+    guard = CallGuard(timeout_s=0.3)
+    started = time.monotonic()
+    with pytest.raises(AdapterTimeoutError):
+        GuardedConnection.open(HangingAdapter("berlin"), guard)
+    assert time.monotonic() - started < 1.3
+    never.set()
