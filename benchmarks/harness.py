@@ -81,7 +81,9 @@ def bench_detection(seed: int = 1) -> None:
         else:
             missed.append(fault.name)
     tally = f"{len(times)}/{len(times) + len(missed)} faults found"
-    spread = f"median {statistics.median(times):.2f} s, max {max(times):.2f} s" if times else ""
+    spread = (
+        f"median {statistics.median(times) * 1000:.0f} ms, max {max(times):.2f} s" if times else ""
+    )
     print(f"  {tally}; {spread}" + (f"; missed: {', '.join(missed)}" if missed else ""))
 
 
