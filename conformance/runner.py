@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any
 
 from skc import __version__
 from skc.conformance.adapters.guard import CallGuard
@@ -420,11 +419,6 @@ def _run(
     )  # fmt: skip
 
 
-def result_records(report: RunReport) -> list[dict[str, Any]]:
-    """The result lines of a run, as ``results.jsonl`` holds them."""
-    return [result.to_record() for result in report.results]
-
-
 __all__ = [
     "SUITES",
     "RunConfig",
@@ -435,6 +429,5 @@ __all__ = [
     "file_handlers",
     "plan",
     "planned_checks",
-    "result_records",
     "run",
 ]

@@ -1,4 +1,4 @@
-"""Verdicts and findings of a conformance run, after ISO/IEC 9646 / TTCN-3.
+"""Verdicts of a conformance run, after ISO/IEC 9646 / TTCN-3 (results: :mod:`.results`).
 
 ``pass`` and ``fail`` are portal verdicts; ``inconclusive`` means the harness could not observe
 enough (no clock control, no mail capture); ``error`` means the harness or the connection
