@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 _VERDICTS = tuple(verdict.value for verdict in Verdict)
 _FINDINGS = ("fail", "error", "inconclusive")
+_MAX_WARNINGS = 50
 _FAMILIES = (
     "fields", "times", "lifecycle", "mailbox", "organisations", "eid", "interop", "payment", "sim",
 )  # fmt: skip
@@ -150,6 +151,18 @@ def _unexpected(run: RunRecords) -> str:
     )
 
 
+def _warnings(run: RunRecords) -> str:
+    """What the harness noticed without a verdict: rejections naming no rule, failed cleanups."""
+    warnings = sorted({str(w) for result in run.results for w in result.get("warnings") or ()})
+    if not warnings:
+        return ""
+    shown = warnings[:_MAX_WARNINGS]
+    items = "".join(f"<li>{_e(warning)}</li>" for warning in shown)
+    more = len(warnings) - len(shown)
+    tail = f"<p>… and {more} more in results.jsonl.</p>" if more > 0 else ""
+    return f'<h2 id="warnings">Warnings ({len(warnings)})</h2>\n<ul>{items}</ul>{tail}'
+
+
 def _count_table(run: RunRecords) -> str:
     summary_counts = (run.summary or {}).get("counts")
     if isinstance(summary_counts, Mapping):
@@ -264,7 +277,8 @@ def render_html(records: Sequence[Mapping[str, Any]]) -> str:
     run = split_records(records)
     title = f"Conformance report: {(run.header or {}).get('target', 'unknown target')}"
     sections = (
-        _run_info(run), _unexpected(run), _count_table(run), _certification(run), _families(run)
+        _run_info(run), _unexpected(run), _count_table(run), _certification(run),
+        _warnings(run), _families(run),
     )  # fmt: skip
     body = "\n".join(section for section in sections if section)
     return (

@@ -142,6 +142,10 @@ def build_junit(records: Sequence[Mapping[str, Any]]) -> ET.Element:
                 time=f"{_duration(result):.3f}",
             )
             kind = _outcome(case, result)
+            if warnings := _lines(result, "warnings"):
+                ET.SubElement(case, "system-out").text = _xml(
+                    "".join(f"warning: {warning}\n" for warning in warnings)
+                )
             counts[kind] = counts.get(kind, 0) + 1
             seconds += _duration(result)
         _set_counts(element, counts, seconds)

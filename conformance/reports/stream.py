@@ -2,8 +2,9 @@
 
 Line 1 is the ``run`` header, then ``result`` lines (one per rule a check covered), then an
 ``unexpected_pass`` line per expected failure that did not fail, then a ``summary`` line (also
-for an interrupted run, marked so). :class:`JsonlHandler` writes them from the run's events. Each line is flushed as soon as it is written, so a killed run leaves every complete
-line behind and at most one truncated last line, which :func:`read_records` skips.
+for an interrupted run, marked so). :class:`JsonlHandler` writes them from the run's events.
+Each line is flushed as soon as it is written, so a killed run leaves every complete line behind
+and at most one truncated last line, which :func:`read_records` skips.
 
 Also here, because every reporter needs them: :func:`split_records` (header, results, summary)
 and :func:`write_atomically` (a report file is either the old one or the whole new one).
@@ -229,13 +230,13 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 __all__ = [
     "HTML_FILE",
-    "JsonlHandler",
-    "RecordCollector",
-    "event_records",
     "JUNIT_FILE",
     "RESULTS_FILE",
+    "JsonlHandler",
+    "RecordCollector",
     "ResultStream",
     "RunRecords",
+    "event_records",
     "read_records",
     "split_records",
     "write_atomically",

@@ -4,6 +4,8 @@ import json
 import os
 import shlex
 import signal
+from collections.abc import Callable, Mapping
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -241,3 +243,33 @@ def test_steps_reach_a_listening_handler_without_their_secrets_when_it_wants_ste
     assert {s.check for s in steps} == {TIMEOUT_CHECK}
     assert any(s.step.startswith("login(") for s in steps)
     assert not any(secret in s.step for s in steps for secret in report.secrets_seen)
+
+
+def test_rejection_naming_no_rule_is_a_warning_in_every_report_when_the_portal_is_silent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from skc.conformance.adapters import FunctionAdapter, InProcessAdapter
+    from skc.model.sim.outcome import Outcome
+
+    reference = InProcessAdapter("berlin")
+
+    def connect() -> Callable[[str, Mapping[str, object]], Outcome]:
+        connection = reference.connect()
+
+        def handler(operation: str, arguments: Mapping[str, object]) -> Outcome:
+            if operation == "advance_clock":
+                connection.advance_clock(timedelta(seconds=int(str(arguments["seconds"]))))
+                return Outcome(accepted=True)
+            if operation == "captured_token":
+                token = connection.captured_token(str(arguments["address"]), "activation")
+                return Outcome(accepted=token is not None, value=token)
+            outcome = connection.call(operation, arguments)  # type: ignore[arg-type]
+            return outcome if outcome.accepted else Outcome(accepted=False)  # no rule named
+
+        return handler
+
+    adapter = FunctionAdapter(connect(), land="berlin", on_connect=connect)  # type: ignore[arg-type]
+    monkeypatch.setattr(runner, "adapter_for", lambda config, land: adapter)
+    run(_timeout_run(tmp_path))
+    for name in ("junit.xml", "report.html", "results.jsonl"):
+        assert "without naming a rule" in (tmp_path / name).read_text(encoding="utf-8"), name
