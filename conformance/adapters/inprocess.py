@@ -3,19 +3,22 @@
 It is the first implementation of the adapter protocol and the oracle's own transport: the
 model side of every comparison is an ``InProcessAdapter`` without a fault. Arguments are
 coerced by their declared types (:mod:`skc.conformance.adapters.operations`): ISO dates become
-dates, card references become the simulation's :class:`~skc.model.sim.state.IdCard`. The eID
-login is translated: the declared ``(card, pin)`` becomes the simulation's ``(pseudonym,
-pin_entered)``, the pseudonym being the card's and the PIN checked against the card's.
+dates. A card reference is presented to the connection's eID client
+(:mod:`skc.conformance.adapters.eid`): PACE with the step's PIN, the data groups read over
+secure messaging and the pseudonym computed by Restricted Identification on a virtual card;
+the simulation receives what the card released, never a pseudonym handed over in clear. The
+eID login's declared ``(card, pin)`` becomes the simulation's ``(pseudonym, pin_entered)``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 from types import TracebackType
 from typing import Any, Final
 
-from skc.conformance.adapters.cards import card_for
+from skc.conformance.adapters.eid import EidFailure, EidTerminal
 from skc.conformance.adapters.operations import ParamKind, operation
 from skc.conformance.adapters.protocol import Value
 from skc.conformance.faults import Fault, faulty_rules
@@ -23,8 +26,9 @@ from skc.conformance.profile import PortalProfile, reference_profile
 from skc.model.errors import AdapterError, HarnessError
 from skc.model.lands import LandId
 from skc.model.sim.outbox import MailKind
-from skc.model.sim.outcome import Outcome
+from skc.model.sim.outcome import Outcome, rejected
 from skc.model.sim.portal import ReferencePortal
+from skc.model.sim.rules import LandRules
 from skc.model.sim.state import IdCard
 
 
@@ -32,36 +36,41 @@ def coerce(kind: ParamKind, value: Value) -> Any:
     """Turn a plain argument of a declared type into what the simulation's signature wants."""
     if kind == "date" and isinstance(value, str):
         return date.fromisoformat(value)
-    if kind == "card" and isinstance(value, str):
-        return card_for(value).card
-    if kind == "card" and isinstance(value, Mapping):
-        fields: dict[str, Any] = dict(value)
-        fields["birth_date"] = date.fromisoformat(str(fields["birth_date"]))
-        return IdCard(**fields)
     if kind == "str_list" and isinstance(value, str):
         return (value,)
     return value
 
 
-def _eid_login(arguments: Mapping[str, Value]) -> dict[str, Any]:
-    reference = arguments["card"]
-    if not isinstance(reference, str):
-        raise AdapterError("login_with_eid: 'card' must be a test-card reference (a string)")
-    card = card_for(reference)
-    return {"pseudonym": card.card.pseudonym or "", "pin_entered": arguments["pin"] == card.pin}
+def _eid_login(arguments: Mapping[str, object]) -> dict[str, Any]:
+    # The eID client has run (InProcessConnection._present): ``card`` is what the card released
+    # after PACE with the PIN, so the PIN was entered; the portal sees only the pseudonym.
+    card = arguments.get("card")
+    pseudonym = card.pseudonym if isinstance(card, IdCard) else None
+    return {"pseudonym": pseudonym or "", "pin_entered": True}
 
 
 # Declared operations whose arguments the simulation takes in another form.
 TRANSLATIONS: Final[dict[str, Callable[[Mapping[str, Value]], dict[str, Any]]]] = {
     "login_with_eid": _eid_login,
 }
+# What a failed eID authentication is rejected with, when the card did not take the PIN or
+# could not be used at all (expired, switched off): no help text says what a portal shows then.
+EID_UNUSABLE: Final = "sim.eid_unusable"
 
 
 class InProcessConnection:
-    """One fresh :class:`ReferencePortal` behind the adapter protocol (a context manager)."""
+    """One fresh :class:`ReferencePortal` behind the adapter protocol (a context manager).
 
-    def __init__(self, portal: ReferencePortal) -> None:
+    ``eid_pin_required``: whether the portal's eID service insists on the PIN (default: the
+    Land's rules say so); its eID client keeps one virtual card per reference.
+    """
+
+    def __init__(self, portal: ReferencePortal, *, eid_pin_required: bool | None = None) -> None:
         self.portal = portal
+        if eid_pin_required is None:
+            eid_pin_required = LandRules(portal.land, portal.readings).stated("eid.pin_required")
+        self.eid_pin_required = eid_pin_required
+        self.eid = EidTerminal()
 
     def __repr__(self) -> str:
         return f"InProcessConnection({self.portal!r})"
@@ -83,8 +92,13 @@ class InProcessConnection:
             missing = [p.name for p in op.params if p.required and p.name not in arguments]
             if missing:
                 raise AdapterError(f"{operation_name}: missing {', '.join(missing)}")
+            presented = self._present(operation_name, arguments)
+            if isinstance(presented, Outcome):
+                return presented
             translate = TRANSLATIONS.get(operation_name)
-            if translate is not None:
+            if presented is not None:
+                kwargs = presented
+            elif translate is not None:
                 kwargs = translate(arguments)
             else:
                 kwargs = {name: coerce(op.param(name).kind, v) for name, v in arguments.items()}
@@ -94,6 +108,40 @@ class InProcessConnection:
         except (TypeError, ValueError, KeyError) as exc:  # the caller's mistake, not the portal's
             raise AdapterError(f"{operation_name}: {type(exc).__name__}: {exc}") from exc
         return result if isinstance(result, Outcome) else Outcome(accepted=True, value=result)
+
+    def _present(
+        self, operation_name: str, arguments: Mapping[str, Value]
+    ) -> dict[str, Any] | Outcome | None:
+        """Run the eID client for an operation that presents a card: the simulation's keyword
+        arguments, a rejection when the card refused, or None when no card is presented."""
+        reference = arguments.get("card")
+        if reference is None:
+            return None
+        if not isinstance(reference, str):
+            raise AdapterError(f"{operation_name}: 'card' must be a test-card reference")
+        pin = arguments.get("pin")
+        if pin is not None and not isinstance(pin, str):
+            raise AdapterError(f"{operation_name}: 'pin' must be a string")
+        result = self.eid.authenticate(
+            reference,
+            pin,
+            land=self.portal.land,
+            today=self.portal.clock.now().date(),
+            pin_required=self.eid_pin_required,
+        )
+        if operation_name == "login_with_eid":
+            if isinstance(result, EidFailure) and result.wrong_pin:
+                outcome = self.portal.login_with_eid("", pin_entered=False)
+                return _with_card_detail(outcome, result)
+            if isinstance(result, EidFailure):
+                return rejected(EID_UNUSABLE, detail=result.detail)
+            return _eid_login({"card": result})
+        if isinstance(result, EidFailure):
+            return rejected(EID_UNUSABLE, detail=result.detail)
+        kwargs = {name: coerce(operation(operation_name).param(name).kind, v)
+                  for name, v in arguments.items() if name != "pin"}  # fmt: skip
+        kwargs["card"] = result
+        return kwargs
 
     def advance_clock(self, delta: timedelta) -> None:
         """Move the virtual clock."""
@@ -108,6 +156,11 @@ class InProcessConnection:
 
     def close(self) -> None:
         """Nothing to release."""
+
+
+def _with_card_detail(outcome: Outcome, failure: EidFailure) -> Outcome:
+    detail = "; ".join(d for d in (outcome.detail, f"eID card: {failure.detail}") if d)
+    return replace(outcome, detail=detail)
 
 
 def _mail_kind(kind: str) -> MailKind:
@@ -136,9 +189,9 @@ class InProcessAdapter:
         """A new reference portal (with the fault, if any) and its own virtual clock."""
         readings = self.profile.readings
         rules = faulty_rules(self.fault, readings) if self.fault is not None else None
-        return InProcessConnection(
-            ReferencePortal(self.profile.land, readings=readings, rules=rules)
-        )
+        portal = ReferencePortal(self.profile.land, readings=readings, rules=rules)
+        pin_required = (rules or LandRules(self.profile.land, readings)).stated("eid.pin_required")
+        return InProcessConnection(portal, eid_pin_required=pin_required)
 
 
 def reference_model(profile: PortalProfile) -> InProcessAdapter:

@@ -23,9 +23,8 @@ from typing import Protocol, TypeAlias
 
 from skc.conformance.profile import PortalProfile
 from skc.model.sim.outcome import Outcome
-from skc.model.sim.state import IdCard
 
-Value: TypeAlias = str | int | bool | date | IdCard | Sequence[str] | Mapping[str, str] | None
+Value: TypeAlias = str | int | bool | date | Sequence[str] | Mapping[str, str] | None
 
 
 class Connection(Protocol):

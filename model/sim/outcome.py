@@ -23,6 +23,7 @@ SIM_REASONS: Final[dict[str, str]] = {
     "sim.invalid_input": "an argument is missing or malformed",
     "sim.confirmation_required": "the action needs an explicit confirmation",
     "sim.level_insufficient": "the service needs a Servicekonto Plus / Sicherheitsstufe 2",
+    "sim.eid_unusable": "the eID authentication failed: the card is expired or switched off",
 }
 
 

@@ -268,7 +268,7 @@ def test_rejection_naming_no_rule_is_a_warning_in_every_report_when_the_portal_i
 
         return handler
 
-    adapter = FunctionAdapter(connect(), land="berlin", on_connect=connect)  # type: ignore[arg-type]
+    adapter = FunctionAdapter(connect(), land="berlin", on_connect=connect)
     monkeypatch.setattr(runner, "adapter_for", lambda config, land: adapter)
     run(_timeout_run(tmp_path))
     for name in ("junit.xml", "report.html", "results.jsonl"):
