@@ -2,7 +2,8 @@
 
 Upgrading with the eID function logs the user out where the text says so; Hamburg's customer
 centre and Berlin's Bürgeramt confirm the data in person. A Plus / level 2 account can update
-its locked data from the card, and can switch the eID login (pseudonym) off and on.
+its locked data from the card (in Hamburg only from a card whose holder matches the profile),
+and can switch the eID login (pseudonym) off and on.
 """
 
 from __future__ import annotations
@@ -83,6 +84,12 @@ class Upgrades(Flow):
         require(self.w.rules.stated("eid.data_sync"), "sim.not_offered")
         _session, account = self._citizen(session_id)
         require(account.level == "high", "sim.level_insufficient")
+        if self.w.rules.stated("eid.new_card_must_match_profile"):
+            require(
+                _same_holder(account.profile, card.profile()),
+                "eid.new_card_must_match_profile",
+                detail="the card's names and birth date do not match the profile",
+            )
         account.profile.update(card.profile())
         if card.pseudonym:
             account.pseudonym_hash = self.w.digest("pseudonym", card.pseudonym)
@@ -99,6 +106,19 @@ class Upgrades(Flow):
                 detail="no pseudonym was transmitted yet",
             )
         account.pseudonym_enabled = enabled
+
+
+# What identifies the holder: the rest (address, title) is what a sync is there to update.
+HOLDER_FIELDS = ("first_name", "last_name", "birth_date")
+
+
+def _same_holder(profile: Mapping[str, str], card: Mapping[str, str]) -> bool:
+    """Whether the profile has the holder's names and birth date and they match the card's
+    (letter case aside: cards hold names in capitals)."""
+    return all(
+        profile.get(name) and profile[name].casefold() == card[name].casefold()
+        for name in HOLDER_FIELDS
+    )
 
 
 __all__ = ["Upgrades"]
