@@ -5,6 +5,11 @@ the CHAT, PACE with the PIN (four General Authenticate steps), the validity chec
 requested data groups over secure messaging, and Restricted Identification for the sector.
 Target (issue 13): median at most 50 ms on the development machine. Printed, never asserted.
 
+Then the eID login step of a conformance run end to end: ``login_with_eid`` with a card
+reference and the PIN on the in-process adapter (its eID client's card session, PACE, data
+groups, Restricted Identification, and the reference portal's pseudonym lookup), once on one
+connection and once as a lock-step pair (portal and model each run it).
+
     python -m benchmarks.card [ROUNDS]
 """
 
@@ -16,6 +21,8 @@ import time
 from datetime import date
 
 from skc.card import AccessRequest, EidClient, ec, pace, virtual_card
+from skc.conformance.adapters.inprocess import InProcessAdapter, InProcessConnection
+from skc.conformance.steps import SECRETS
 
 TARGET_MS = 50.0
 REQUEST = AccessRequest.login(
@@ -51,6 +58,50 @@ def bench_authentication(rounds: int = 50) -> float:
     return median
 
 
+def _registered_connection() -> InProcessConnection:
+    connection = InProcessAdapter("hamburg").connect()
+    registered = connection.call(
+        "register_citizen_with_eid",
+        {
+            "email": "erika@example.org",
+            "password": SECRETS["password"].value,
+            "card": "erika-mustermann",
+            "salutation": "Frau",
+            "security_question": "Name des ersten Haustiers?",
+            "security_answer": SECRETS["answer"].value,
+        },
+    )
+    token = connection.captured_token("erika@example.org", "activation")
+    assert registered.accepted
+    assert token is not None
+    assert connection.call("activate", {"token": token}).accepted
+    return connection
+
+
+def bench_eid_login_step(rounds: int = 50) -> float:
+    """Median of one in-process ``login_with_eid`` step, one connection and a lock-step pair;
+    returns the one-connection median in ms."""
+    arguments = {"card": "erika-mustermann", "pin": SECRETS["pin"].value}
+    pair = (_registered_connection(), _registered_connection())
+    for connection in pair:  # warm up: the card opens on first use
+        assert connection.call("login_with_eid", arguments).accepted
+    single: list[float] = []
+    both: list[float] = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        assert pair[0].call("login_with_eid", arguments).accepted
+        middle = time.perf_counter()
+        assert pair[1].call("login_with_eid", arguments).accepted
+        ended = time.perf_counter()
+        single.append((middle - started) * 1000)
+        both.append((ended - started) * 1000)
+    median = statistics.median(single)
+    print(f"\nin-process eID login step, card reference and PIN ({rounds} rounds):")
+    print(f"  one connection          median {median:6.1f} ms  max {max(single):6.1f} ms")
+    print(f"  portal + model (a pair) median {statistics.median(both):6.1f} ms")
+    return median
+
+
 def bench_scalar_multiplication(rounds: int = 50) -> None:
     """The point multiplication behind PACE's generic mapping, plain integers."""
     point = ec.public_key(pace.random_scalar())
@@ -70,6 +121,7 @@ def main() -> None:
     """Run the card benchmarks."""
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 50
     bench_authentication(rounds)
+    bench_eid_login_step(rounds)
     print("\nbrainpoolP256r1 scalar multiplication:")
     bench_scalar_multiplication()
 
