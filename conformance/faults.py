@@ -19,7 +19,7 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from skc.model.ambiguity import Readings
-from skc.model.catalog import ParamValue, load_catalog
+from skc.model.catalog import ParamValue, Scope, load_catalog
 from skc.model.checks import FIELD_CHECKS, UMLAUTS
 from skc.model.errors import InputError, UnknownNameError
 from skc.model.lands import LandId
@@ -100,7 +100,10 @@ class _FaultyRules(LandRules):
             return self.fault.set[name]
         return super().param(rule_id, name)
 
-    def violations(self, field: str, value: str) -> tuple[str, ...]:
+    def violations(self, field: str, value: str, scope: Scope | None = None) -> tuple[str, ...]:
+        return self.scoped(self._faulty_violations(field, value), scope)
+
+    def _faulty_violations(self, field: str, value: str) -> tuple[str, ...]:
         broken = super().violations(field, value)
         fault = self.fault
         if not self._field_rule or load_catalog().rule(fault.rule).field != field:

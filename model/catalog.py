@@ -27,6 +27,7 @@ FAMILIES: tuple[Family, ...] = (
     "fields", "times", "lifecycle", "eid", "mailbox", "organisations", "interop", "payment",
 )  # fmt: skip
 ParamValue: TypeAlias = int | float | bool | str | list[str] | None
+Scope = Literal["citizen", "organisation"]
 
 
 class _Frozen(BaseModel):
@@ -39,6 +40,14 @@ class LandStatement(_Frozen):
     params: dict[str, ParamValue] = Field(default_factory=dict)
     quotes: tuple[str, ...] = Field(min_length=1)
     note: str | None = None
+    # The accounts the Land's sentences speak of; empty when they speak of every account.
+    # Hamburg states its house-number rules for "die Adresse Ihrer Organisation", so a
+    # citizen's profile is outside them (issue 9, "scope widened").
+    scope: tuple[Scope, ...] = ()
+
+    def applies_to(self, scope: Scope) -> bool:
+        """Tell whether the Land's sentences speak of accounts of this kind."""
+        return not self.scope or scope in self.scope
 
 
 class Rule(_Frozen):
@@ -71,6 +80,10 @@ class Rule(_Frozen):
             return self.lands[land]
         except KeyError:
             raise NotStatedError(self.id, land) from None
+
+    def applies(self, land: LandId, scope: Scope) -> bool:
+        """Tell whether the Land states the rule for accounts of this kind (citizen, ...)."""
+        return self.stated(land) and self.lands[land].applies_to(scope)
 
     def provenance(self, land: LandId) -> dict[str, Any]:
         """Return the seed file and verbatim quotes behind the rule for one Land."""

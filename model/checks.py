@@ -118,8 +118,9 @@ def check_required(value: str, params: Params, readings: Readings) -> bool:
 
 
 def check_house_number_characters(value: str, params: Params, readings: Readings) -> bool:
-    """House-number characters under the chosen ``house_number.charset`` reading."""
-    reading = readings["house_number.charset"]
+    """House-number characters under the Land's ``charset`` (``house_number.charset`` reading
+    for Berlin, ``house_number.charset_examples`` for the organisation forms elsewhere)."""
+    reading = params["charset"]
     value = _WHITESPACE.sub("", value)  # whitespace is no_spaces' business
     if value == "" or reading == "any-non-space":
         return True

@@ -75,6 +75,27 @@ FORMS: Final[dict[str, Callable[[str, str], Step]]] = {
 }
 
 
+# Where a Land states a field's rules only for organisations (Hamburg: "Sollte in der Adresse
+# Ihrer Organisation keine Hausnummer vorkommen, ..."), the field is probed on this form instead.
+ORGANISATION_FORMS: Final[dict[str, Callable[[str, str], Step]]] = {
+    "house_number": lambda value, email: _organisation(
+        "Muster GmbH", email, house_number=Verbatim(value)
+    ),
+}
+
+
+def form_for(land: LandId, field: str) -> Callable[[str, str], Step]:
+    """The form that carries the field's rules in this Land: a citizen's, unless one of the
+    rules the Land states for the field speaks of organisations only."""
+    catalog = load_catalog()
+    citizen_bound = all(
+        rule.applies(land, "citizen") for rule in catalog.for_field(field) if rule.stated(land)
+    )
+    if citizen_bound or field not in ORGANISATION_FORMS:
+        return FORMS[field]
+    return ORGANISATION_FORMS[field]
+
+
 # Fields whose value under test is itself an account's address.
 ADDRESS_FIELDS: Final = frozenset({"email", "org_email"})
 
@@ -109,7 +130,7 @@ def _field_check(land: LandId, field: str, rule: str | None) -> Check:
         values = valid_values(land, field, readings)
         if rule is not None:
             values = st.one_of(values, invalid_values(land, field, rule, readings))
-        form = FORMS[field]
+        form = form_for(land, field)
 
         def body(pairs: Pairs) -> None:
             needed = operation(form("x", "x@example.org").do).needs

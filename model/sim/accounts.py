@@ -25,15 +25,15 @@ ADDRESS_FIELDS = ("street", "house_number", "postcode", "city")
 
 
 def check_profile_values(world: World, values: Mapping[str, str]) -> None:
-    """Reject unknown profile fields and values the Land's field rules forbid."""
+    """Reject unknown profile fields and values the Land's citizen field rules forbid."""
     unknown = sorted(set(values) - PROFILE_FIELDS)
     require(not unknown, "sim.invalid_input", detail=f"unknown profile fields: {unknown}")
     broken: list[str] = []
     if "house_number" in values:
-        broken += world.rules.violations("house_number", values["house_number"])
+        broken += world.rules.violations("house_number", values["house_number"], "citizen")
     for name in ("street", "postcode", "city"):
         if name in values:
-            broken += world.rules.violations("address", values[name])
+            broken += world.rules.violations("address", values[name], "citizen")
     require(not broken, *dict.fromkeys(broken), detail="a profile value breaks a field rule")
     if "birth_date" in values:
         try:
@@ -59,6 +59,16 @@ def release_time(world: World, *, used_service: bool) -> datetime:
     if world.rules.readings["account.berlin_next_day"] == "after-24-hours":
         return now + timedelta(hours=24)
     return start_of_next_day(now)
+
+
+def idle_reset(world: World) -> str:
+    """What resets the idle timer in this Land: the reading of the register entry that names it
+    (``session.idle_reset`` where the text names the server connection,
+    ``session.idle_reset_user_action`` where it names only the user's actions)."""
+    aid = "session.idle_reset_user_action"
+    if world.land not in load_register()[aid].lands:
+        aid = "session.idle_reset"
+    return world.rules.readings[aid]
 
 
 def delete_account(world: World, account: Account, free_at: datetime, rule: str) -> None:
@@ -89,7 +99,7 @@ class Accounts(Flow):
         require(not missing, "form.citizen.required_fields", detail=f"missing: {missing}")
         broken = rules.violations("email", email) + rules.violations("password", password)
         require(not broken, *dict.fromkeys(broken), detail="e-mail or password breaks a rule")
-        if rules.stated("registration.consent_required"):
+        if rules.applies("registration.consent_required", "citizen"):
             require(consent, "registration.consent_required", detail="consent is required")
         block = self.w.email_block(email)
         require(not block, *block, detail="the e-mail address is not available")
@@ -344,7 +354,7 @@ class Accounts(Flow):
 
     @operation
     def client_action(self, session_id: str) -> None:
-        if self.w.rules.readings["session.idle_reset"] == "any-user-action":
+        if idle_reset(self.w) == "any-user-action":
             self.w.require_session(session_id)
 
     def session_alive(self, session_id: str) -> bool:

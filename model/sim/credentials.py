@@ -64,6 +64,14 @@ class Credentials(Flow):
             require(account.security_question is not None, "password_reset.security_question")
             return account.security_question
         require(rules.stated("password_reset.new_password_by_mail"), "sim.not_offered")
+        if account.role == "citizen" and account.level == "basic":
+            # Berlin's citizens answer their security question above; only the four Länder
+            # of the password_reset.basic_citizen entry reach this line.
+            require(
+                rules.readings["password_reset.basic_citizen"] == "same-as-plus",
+                "password_reset.new_password_by_mail",
+                detail="under plus-only, a basic account gets no new password by e-mail",
+            )
         password = self._new_password()
         account.password_hash = self.w.digest(account.id, password)
         self.w.send(account.email, "new_password", password)
@@ -77,6 +85,11 @@ class Credentials(Flow):
         expected = account.security_answer_hash
         if expected is not None and expected == self.w.digest(account.id + "#answer", answer):
             account.wrong_answers = 0
+            if rules.readings["password_reset.berlin_mail"] == "password-mailed":
+                password = self._new_password()
+                account.password_hash = self.w.digest(account.id, password)
+                self.w.send(account.email, "new_password", password)
+                return
             token = self.w.issue_token("password_reset", account.id, None)
             self.w.send(account.email, "password_reset_link", token)
             return

@@ -5,6 +5,8 @@ the trash where the text says so; the trash is purged ``mailbox.trash_retention`
 a Vorgang was moved there; a restored Vorgang is back in the inbox and no longer due. Answers
 expire ``mailbox.answer_retention`` days after delivery where a Land states it (Berlin: per
 service, 28 days by default); the Vorgang stays, so a restored Vorgang is never deleted.
+Hamburg's answers in a restored Vorgang follow the ``mailbox.hamburg_answer_retention``
+reading (by default they expire like every answer).
 Paid answers can be read only after payment.
 """
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from skc.model.ambiguity import load_register
 from skc.model.sim.base import Flow, operation, require
 from skc.model.sim.outcome import Reject
 from skc.model.sim.state import Account, Session, World
@@ -94,9 +97,20 @@ class Mailbox(Flow):
         for vorgang in list(self.vorgaenge.values()):
             if vorgang.trashed_at is not None and rules.expired(vorgang.trashed_at, trash, now):
                 self._drop_vorgang(vorgang.id)
+        reading = self._answer_retention_reading()
+        if reading == "trash-only":
+            return
         for message in list(self.messages.values()):
+            if reading == "restored-kept" and self.vorgaenge[message.vorgang_id].restored:
+                continue
             if rules.expired(message.delivered_at, message.retention, now):
                 del self.messages[message.id]  # the Vorgang itself stays
+
+    def _answer_retention_reading(self) -> str:
+        """Hamburg's answers against its restored Vorgänge: the register entry's reading."""
+        if self.w.land not in load_register()["mailbox.hamburg_answer_retention"].lands:
+            return "answers-expire"
+        return self.w.rules.readings["mailbox.hamburg_answer_retention"]
 
     def _view(self, session: Session, account: Account) -> str:
         return session.acting_for or account.id

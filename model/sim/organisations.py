@@ -79,8 +79,8 @@ class Organisations(Flow):
             ("house_number", "house_number"),
             ("postbox", "postbox"),
         ):
-            if data.get(name):
-                broken += rules.violations(field, data[name])
+            if name in data:
+                broken += rules.violations(field, data[name], "organisation")
         require(not broken, *dict.fromkeys(broken), detail="organisation data breaks a rule")
 
     def _check_access_data(self, email: str, password: str | None) -> None:
@@ -143,7 +143,7 @@ class Organisations(Flow):
             )
         for service_id in services:
             self.w.service(service_id)
-        if rules.stated("registration.consent_required"):
+        if rules.applies("registration.consent_required", "organisation"):
             require(consent, "registration.consent_required", detail="consent is required")
         org = Organisation(self.w.new_id("org"), org_name, self.w.now(), data=data)
         org.services = {s: self.approved_on_subscribe(s) for s in services}

@@ -167,7 +167,9 @@ class Permissions(Flow):
                 self.w.send(admin.email, "service_approved")
 
     def _assignable(self, org: Organisation, service_id: str) -> None:
-        require(service_id in org.services, "sim.unknown_service", detail="not subscribed")
+        stated = self.w.rules.stated("org.services.grant_only_subscribed")
+        rule = "org.services.grant_only_subscribed" if stated else "sim.unknown_service"
+        require(service_id in org.services, rule, detail="not subscribed")
         require(
             org.services[service_id],
             "org.services.assign_after_approval",

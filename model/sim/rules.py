@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from skc.model.ambiguity import Readings, default_readings
-from skc.model.catalog import ParamValue, load_catalog
+from skc.model.catalog import ParamValue, Scope, load_catalog
 from skc.model.lands import LandId
 from skc.model.parameters import resolve_param
 from skc.model.validators import validate
@@ -33,6 +33,10 @@ class LandRules:
     def stated(self, rule_id: str) -> bool:
         """Tell whether the Land states the rule (an unknown id raises UnknownNameError)."""
         return self.catalog.stated(self.land, rule_id)
+
+    def applies(self, rule_id: str, scope: Scope) -> bool:
+        """Tell whether the Land states the rule for accounts of kind ``scope``."""
+        return self.stated(rule_id) and self.catalog.rule(rule_id).applies(self.land, scope)
 
     def stated_family_prefix(self, prefix: str) -> bool:
         """Tell whether the Land states any rule whose id starts with ``prefix``."""
@@ -85,10 +89,20 @@ class LandRules:
             return elapsed > limit
         return elapsed >= limit
 
-    def violations(self, field: str, value: str) -> tuple[str, ...]:
-        """The field rules the value breaks in this Land (empty when valid or not stated)."""
+    def violations(self, field: str, value: str, scope: Scope | None = None) -> tuple[str, ...]:
+        """The field rules the value breaks in this Land (empty when valid or not stated).
+
+        With ``scope``, only the rules the Land states for that kind of account count: a
+        rule stated for an organisation's address does not bind a citizen's profile.
+        """
         verdict = validate(self.land, field, value, self.readings)
-        return tuple(v.rule for v in verdict.violations)
+        return self.scoped(tuple(v.rule for v in verdict.violations), scope)
+
+    def scoped(self, rules: tuple[str, ...], scope: Scope | None) -> tuple[str, ...]:
+        """The rules the Land states for accounts of kind ``scope`` (all of them for None)."""
+        if scope is None:
+            return rules
+        return tuple(r for r in rules if self.catalog.rule(r).applies(self.land, scope))
 
 
 __all__ = ["LandRules"]

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from skc.model.ambiguity import Readings
 from skc.model.lands import LandId
 from skc.model.sim import ReferencePortal, VirtualClock
 from skc.model.sim.scenarios import (
@@ -110,12 +111,17 @@ def test_berlin_registration_needs_a_service_when_none_is_chosen() -> None:
 
 
 @pytest.mark.parametrize(
-    ("land", "first_needs_phone"), [("niedersachsen", True), ("hamburg", False)]
+    ("land", "readings", "first_needs_phone"),
+    [
+        ("niedersachsen", {"form.org_admin.niedersachsen_phone_scope": "every-admin"}, True),
+        ("niedersachsen", {}, False),
+        ("hamburg", {}, False),
+    ],
 )
 def test_admin_phone_is_required_when_the_land_says_so(
-    land: LandId, first_needs_phone: bool
+    land: LandId, readings: dict[str, str], first_needs_phone: bool
 ) -> None:
-    portal = ReferencePortal(land)
+    portal = ReferencePortal(land, readings=Readings(readings))
     outcome = portal.register_organisation("Muster GmbH", ADMIN, PASSWORD, "E", "M", ADULT)
     assert outcome.accepted is not first_needs_phone
     if first_needs_phone:

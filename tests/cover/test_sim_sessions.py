@@ -74,12 +74,16 @@ def test_each_request_restarts_the_idle_timer_when_user_keeps_working() -> None:
 
 
 @pytest.mark.parametrize(
+    ("land", "ambiguity"),
+    [("hamburg", "session.idle_reset"), ("sachsen-anhalt", "session.idle_reset_user_action")],
+)
+@pytest.mark.parametrize(
     ("reading", "alive"), [("server-requests", False), ("any-user-action", True)]
 )
 def test_client_only_action_resets_the_timer_only_when_reading_says_so(
-    reading: str, alive: bool
+    land: LandId, ambiguity: str, reading: str, alive: bool
 ) -> None:
-    portal, session = _session("sachsen-anhalt", Readings({"session.idle_reset": reading}))
+    portal, session = _session(land, Readings({ambiguity: reading}))
     portal.clock.advance(minutes=15)
     assert portal.client_action(session).accepted
     portal.clock.advance(minutes=15)

@@ -1,0 +1,336 @@
+"""Issue 9, second reading: each test quotes the help-text sentence that decides a behaviour.
+
+Every quote is checked to occur verbatim in its Land's seed before the behaviour is asserted,
+so a test cannot lean on a sentence the texts do not contain.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from skc.model.ambiguity import Readings, load_register
+from skc.model.catalog import load_catalog
+from skc.model.lands import LandId
+from skc.model.sim import ReferencePortal
+from skc.model.sim.scenarios import (
+    ADULT,
+    ANSWER,
+    OTHER_PASSWORD,
+    PASSWORD,
+    activation_token,
+    citizen,
+    login,
+    member,
+    organisation,
+)
+from skc.model.sources import land_seed, quote_occurs
+from skc.model.validators import Verdict, validate
+
+EMAIL = "anna@example.org"
+ADMIN = "erika@example.org"
+
+# The house-number sentences of these texts stand under "Welche Organisationsdaten sind
+# erforderlich?" and speak of "der Adresse Ihrer Organisation".
+ORGANISATION_HOUSE_NUMBER: dict[LandId, str] = {
+    "sachsen-anhalt": "Leerzeichen sind nicht möglich. Es muss also 2a, 12a-c oder 48-50 heißen.",
+    "hamburg": "Sollte in der Adresse Ihrer Organisation keine Hausnummer vorkommen, so tragen "
+    'Sie in das Feld "Nr." bitte eine Null („0“) ein.',
+    "niedersachsen": "Sollte in der Adresse Ihrer Organisation keine Hausnummer vorkommen, so "
+    'tragen Sie in das Feld "Nr." bitte eine Null („0“) ein.',
+}
+
+
+def quoted(land: LandId, sentence: str) -> str:
+    """The sentence, after checking that it occurs verbatim in the Land's help text."""
+    assert quote_occurs(land_seed(land), sentence), f"not in the {land} text: {sentence!r}"
+    return sentence
+
+
+def rules(verdict: Verdict) -> list[str]:
+    return [v.rule for v in verdict.violations]
+
+
+def _citizen_session(land: LandId, readings: Readings | None = None) -> ReferencePortal:
+    portal = ReferencePortal(land, readings=readings)
+    citizen(portal, EMAIL)
+    return portal
+
+
+@pytest.mark.parametrize("land", sorted(ORGANISATION_HOUSE_NUMBER))
+def test_citizen_house_number_with_a_space_is_accepted_when_the_rule_speaks_of_organisations(
+    land: LandId,
+) -> None:
+    quoted(land, ORGANISATION_HOUSE_NUMBER[land])
+    portal = _citizen_session(land)
+    session = login(portal, EMAIL)
+    assert portal.edit_profile(session, {"house_number": "12 a"}).accepted
+    for rule in ("house_number.no_spaces", "house_number.max_length", "house_number.required"):
+        assert load_catalog().rule(rule).lands[land].scope == ("organisation",)
+
+
+@pytest.mark.parametrize("land", sorted(ORGANISATION_HOUSE_NUMBER))
+def test_organisation_house_number_with_a_space_is_refused_when_the_rule_speaks_of_it(
+    land: LandId,
+) -> None:
+    quoted(land, ORGANISATION_HOUSE_NUMBER[land])
+    portal = ReferencePortal(land)
+    portal.offer_service("svc-a")
+    outcome = portal.register_organisation(
+        "Muster GmbH", ADMIN, PASSWORD, "Erika", "Muster", ADULT,
+        services=["svc-a"], admin_phone="+49 30 1", org_data={"house_number": "12 a"},
+    )  # fmt: skip
+    assert outcome.rules == ("house_number.no_spaces",)
+
+
+def test_hamburg_upgrade_at_the_office_keeps_a_spaced_house_number_when_the_citizen_gives_one() -> (
+    None
+):
+    quoted("hamburg", ORGANISATION_HOUSE_NUMBER["hamburg"])
+    portal = _citizen_session("hamburg")
+    session = login(portal, EMAIL)
+    data = {"birth_date": "1990-02-03", "street": "Hauptstraße", "house_number": "12 a",
+            "postcode": "20095", "city": "Hamburg"}  # fmt: skip
+    assert portal.request_office_upgrade(session, data).accepted
+
+
+def test_berlin_citizen_house_number_with_a_space_is_refused_when_the_citizen_form_says_so() -> (
+    None
+):
+    quoted(
+        "berlin",
+        "Leerzeichen sind nicht zulässig! Geben Sie Bereiche daher ohne Leerzeichen getrennt "
+        "ein, z.B. 12a-c oder 48-50.",
+    )
+    portal = _citizen_session("berlin")
+    session = login(portal, EMAIL)
+    assert portal.edit_profile(session, {"house_number": "12 a"}).rules == (
+        "house_number.no_spaces",
+    )
+
+
+@pytest.mark.parametrize("land", ["sachsen-anhalt", "hamburg", "niedersachsen"])
+def test_organisation_house_number_with_a_slash_is_accepted_when_the_text_limits_only_spaces(
+    land: LandId,
+) -> None:
+    quoted(land, "12a-c oder 48-50")
+    assert validate(land, "house_number", "12/14").valid
+    strict = Readings({"house_number.charset_examples": "digits-letters-hyphen"})
+    assert rules(validate(land, "house_number", "12/14", strict)) == ["house_number.characters"]
+
+
+def test_berlin_house_number_with_a_slash_is_refused_when_the_text_names_digits_and_letters() -> (
+    None
+):
+    quoted(
+        "berlin",
+        "In das Feld Hausnummer können Sie Zahlen und Buchstaben eintragen, falls Ihre Adresse "
+        "auch einen Hausbuchstaben enthält.",
+    )
+    assert rules(validate("berlin", "house_number", "12/14")) == ["house_number.characters"]
+
+
+@pytest.mark.parametrize("land", ["sachsen-anhalt", "niedersachsen"])
+def test_typing_keeps_the_session_alive_when_the_text_counts_data_entry_as_an_action(
+    land: LandId,
+) -> None:
+    quoted(
+        land,
+        "wird ungültig, falls Sie 20 Minuten lang keine Aktion ausführen (z.B. Dateneingabe, "
+        "Mausklick, etc.).",
+    )
+    entry = load_register()["session.idle_reset_user_action"]
+    assert land in entry.lands
+    assert entry.default == "any-user-action"
+    portal = _citizen_session(land)
+    session = login(portal, EMAIL)
+    portal.clock.advance(minutes=15)
+    assert portal.client_action(session).accepted
+    portal.clock.advance(minutes=15)
+    assert portal.ping(session).accepted
+
+
+def test_typing_does_not_keep_the_berlin_session_alive_when_the_text_names_the_server() -> None:
+    quoted("berlin", "Nach 25 Minuten ohne Aktualisierung der Serververbindung")
+    portal = _citizen_session("berlin")
+    session = login(portal, EMAIL)
+    portal.clock.advance(minutes=15)
+    portal.client_action(session)
+    portal.clock.advance(minutes=15)
+    assert portal.ping(session).rules == ("session.idle_timeout",)
+
+
+def test_niedersachsen_registering_admin_needs_no_phone_when_step_two_lists_only_email_and_password() -> (  # noqa: E501
+    None
+):
+    quoted(
+        "niedersachsen",
+        "Bitte beachten Sie, dass für jede/n Administrator/in eine Telefonnummer angegeben "
+        "werden muss.",
+    )
+    quoted("niedersachsen", "Sie müssen dort ihre persönlichen Zugangsdaten eingeben.")
+    portal = ReferencePortal("niedersachsen")
+    portal.offer_service("svc-a")
+    first = portal.register_organisation(
+        "Muster GmbH", ADMIN, PASSWORD, "Erika", "Muster", ADULT, services=["svc-a"]
+    )
+    assert first.accepted
+    portal.activate(activation_token(portal, ADMIN))
+    admin = login(portal, ADMIN)
+    further = portal.add_org_user(
+        admin, "zwei@example.org", "Zora", "Weber", admin=True, birth_date=ADULT
+    )
+    assert further.rules == ("form.org_admin.phone_required",)
+
+
+def test_niedersachsen_registering_admin_needs_a_phone_when_the_profile_reads_every_admin() -> None:
+    readings = Readings({"form.org_admin.niedersachsen_phone_scope": "every-admin"})
+    portal = ReferencePortal("niedersachsen", readings=readings)
+    portal.offer_service("svc-a")
+    first = portal.register_organisation(
+        "Muster GmbH", ADMIN, PASSWORD, "Erika", "Muster", ADULT, services=["svc-a"]
+    )
+    assert first.rules == ("form.org_admin.phone_required",)
+
+
+HAMBURG_RETENTION = (
+    "Die Aufbewahrungsfrist von Antworten in Ihrem Hamburg Serviceportal-Postfach beträgt 30 "
+    "Tage. Danach werden die Antworten automatisch gelöscht."
+)
+HAMBURG_RESTORED = "Ein Vorgang, der wiederhergestellt wurde, wird nicht nach 30 Tagen gelöscht."
+
+
+def _restored_answer(reading: str) -> tuple[ReferencePortal, str, str, str]:
+    """A Hamburg Vorgang with a read answer, trashed and restored, and an inbox answer."""
+    readings = Readings({"mailbox.hamburg_answer_retention": reading})
+    portal = ReferencePortal("hamburg", readings=readings)
+    account = citizen(portal, EMAIL)
+    session = login(portal, EMAIL)
+    restored = portal.start_vorgang(account, "Antrag").expect_str()
+    answer = portal.deliver_message(restored, "Bescheid").expect_str()
+    assert portal.read_message(session, answer).accepted
+    assert portal.trash_vorgang(session, restored).accepted
+    assert portal.restore_vorgang(session, restored).accepted
+    inbox = portal.start_vorgang(account, "Anfrage").expect_str()
+    other = portal.deliver_message(inbox, "Antwort").expect_str()
+    return portal, restored, answer, other
+
+
+@pytest.mark.parametrize(
+    ("reading", "restored_kept", "inbox_kept"),
+    [("answers-expire", False, False), ("restored-kept", True, False), ("trash-only", True, True)],
+)
+def test_hamburg_answers_follow_the_reading_when_30_days_pass_in_a_restored_vorgang(
+    reading: str, restored_kept: bool, inbox_kept: bool
+) -> None:
+    quoted("hamburg", HAMBURG_RETENTION)
+    quoted("hamburg", HAMBURG_RESTORED)
+    assert load_register()["mailbox.hamburg_answer_retention"].default == "answers-expire"
+    portal, restored, answer, other = _restored_answer(reading)
+    portal.clock.advance(days=31)
+    assert portal.vorgang_exists(restored)
+    assert portal.message_exists(answer) is restored_kept
+    assert portal.message_exists(other) is inbox_kept
+
+
+def _berlin_reset(readings: Readings) -> ReferencePortal:
+    portal = ReferencePortal("berlin", readings=readings)
+    citizen(portal, EMAIL)
+    assert portal.request_password_reset(EMAIL).accepted
+    assert portal.answer_security_question(EMAIL, ANSWER).accepted
+    return portal
+
+
+def test_berlin_reset_mails_a_link_to_enter_a_new_password_when_the_default_reading_applies() -> (
+    None
+):
+    quoted(
+        "berlin",
+        "Bei richtiger Antwort wird Ihnen eine E-Mail zugesandt, die Ihnen die Eingabe eines "
+        "neuen Passworts für Ihre Benutzerkennung ermöglicht.",
+    )
+    portal = _berlin_reset(Readings())
+    token = portal.outbox.token_for(EMAIL, "password_reset_link")
+    assert portal.outbox.last_to(EMAIL, "new_password") is None
+    assert portal.set_new_password(token, OTHER_PASSWORD).accepted
+    assert portal.login(EMAIL, OTHER_PASSWORD).accepted
+
+
+def test_berlin_reset_mails_a_new_password_when_the_profile_reads_password_mailed() -> None:
+    quoted(
+        "berlin",
+        "Wenn Sie Ihr Passwort vergessen haben, können Sie per E-Mail ein neues Passwort "
+        "anfordern.",
+    )
+    portal = _berlin_reset(Readings({"password_reset.berlin_mail": "password-mailed"}))
+    assert portal.outbox.last_to(EMAIL, "password_reset_link") is None
+    mailed = portal.outbox.token_for(EMAIL, "new_password")
+    assert not portal.login(EMAIL, PASSWORD).accepted
+    assert portal.login(EMAIL, mailed).accepted
+
+
+SUBSCRIBED: dict[LandId, str] = {
+    "sachsen-anhalt": "Anschließend erhalten Sie unter dem Reiter „Online-Dienste verwalten“ alle "
+    "abonnierten Online-Dienste Ihrer Organisation angezeigt.",
+    "hamburg": "Als Administrator können Sie Ihre Mitarbeiter/innen für die abonnierten "
+    "Online-Dienste der Organisation berechtigen.",
+    "berlin": "Als Master-User können Sie Ihre Mitarbeiter und mitarbeiterinnen für die "
+    "abonnierten Online-Dienste der Firma/Behörde berechtigen.",
+}
+
+
+@pytest.mark.parametrize("land", sorted(SUBSCRIBED))
+def test_grant_of_an_unsubscribed_service_is_refused_on_its_rule_when_the_text_says_subscribed(
+    land: LandId,
+) -> None:
+    quoted(land, SUBSCRIBED[land])
+    portal = ReferencePortal(land)
+    org, admin = organisation(portal, ADMIN, services=("svc-a",))
+    user = member(portal, admin, "max@example.org")
+    portal.offer_service("svc-b")
+    refused = portal.grant_service(admin, user, "svc-b")
+    assert refused.rules == ("org.services.grant_only_subscribed",)
+    portal.approve_service(org, "svc-a")
+    assert portal.grant_service(admin, user, "svc-a").accepted
+
+
+def test_sachsen_anhalt_citizen_registers_without_consent_when_only_organisations_are_asked() -> (
+    None
+):
+    quoted(
+        "sachsen-anhalt",
+        "Um sich zu registrieren, müssen Sie lediglich Ihren Namen, eine gültige E-Mail-Adresse "
+        "und ein selbstgewähltes Passwort angeben.",
+    )
+    quoted(
+        "sachsen-anhalt",
+        "Dazu stimmen Sie bitte erst der Speicherung und Verarbeitung Ihrer Daten zu",
+    )
+    portal = ReferencePortal("sachsen-anhalt")
+    outcome = portal.register_citizen(
+        EMAIL, PASSWORD, "Anna", "Muster", salutation="Frau", consent=False
+    )
+    assert outcome.accepted
+    portal.offer_service("svc-a")
+    refused = portal.register_organisation(
+        "Muster GmbH", ADMIN, PASSWORD, "Erika", "Muster", ADULT,
+        services=["svc-a"], consent=False,
+    )  # fmt: skip
+    assert refused.rules == ("registration.consent_required",)
+
+
+@pytest.mark.parametrize(("reading", "mailed"), [("same-as-plus", True), ("plus-only", False)])
+def test_basic_niedersachsen_citizen_gets_a_new_password_only_when_the_reading_allows(
+    reading: str, mailed: bool
+) -> None:
+    quoted(
+        "niedersachsen",
+        "Wenn Sie ein Servicekonto Plus haben, erhalten Sie ebenfalls ein neues Passwort per "
+        "E-Mail.",
+    )
+    assert load_register()["password_reset.basic_citizen"].default == "same-as-plus"
+    portal = _citizen_session("niedersachsen", Readings({"password_reset.basic_citizen": reading}))
+    outcome = portal.request_password_reset(EMAIL)
+    assert outcome.accepted is mailed
+    assert (portal.outbox.last_to(EMAIL, "new_password") is not None) is mailed
+    if not mailed:
+        assert outcome.rules == ("password_reset.new_password_by_mail",)
