@@ -34,6 +34,9 @@ def check_profile_values(world: World, values: Mapping[str, str]) -> None:
     for name in ("street", "postcode", "city"):
         if name in values:
             broken += world.rules.violations("address", values[name], "citizen")
+    empty_street = "street" in values and not values["street"].strip()
+    if empty_street and world.rules.applies("address.street_required", "citizen"):
+        broken.append("address.street_required")
     require(not broken, *dict.fromkeys(broken), detail="a profile value breaks a field rule")
     if "birth_date" in values:
         try:

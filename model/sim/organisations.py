@@ -81,6 +81,9 @@ class Organisations(Flow):
         ):
             if name in data:
                 broken += rules.violations(field, data[name], "organisation")
+        empty_street = "street" in data and not data["street"].strip()
+        if empty_street and rules.applies("address.street_required", "organisation"):
+            broken.append("address.street_required")
         require(not broken, *dict.fromkeys(broken), detail="organisation data breaks a rule")
 
     def _check_access_data(self, email: str, password: str | None) -> None:
@@ -282,6 +285,11 @@ class Organisations(Flow):
     def set_user_password(self, session_id: str, user_id: str, new_password: str) -> None:
         _session, _caller, org = self.admin_context(session_id)
         target = self.member(org, user_id)
+        require(
+            self.w.rules.stated("org.users.admin_sets_password"),
+            "sim.not_offered",
+            detail="the text does not say an administrator sets a user's password",
+        )
         broken = self.w.rules.violations("password", new_password)
         require(not broken, *broken, detail="the password breaks a rule")
         target.password_hash = self.w.digest(target.id, new_password)

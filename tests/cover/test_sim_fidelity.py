@@ -334,3 +334,56 @@ def test_basic_niedersachsen_citizen_gets_a_new_password_only_when_the_reading_a
     assert (portal.outbox.last_to(EMAIL, "new_password") is not None) is mailed
     if not mailed:
         assert outcome.rules == ("password_reset.new_password_by_mail",)
+
+
+def test_organisation_street_left_empty_is_refused_when_the_town_belongs_there() -> None:
+    quoted(
+        "hamburg",
+        "Sollte in der Adresse Ihrer Organisation kein Straßenname vorkommen, so tragen Sie in "
+        'das Feld "Straße" bitte ebenfalls den Ort ein.',
+    )
+    portal = ReferencePortal("hamburg")
+    portal.offer_service("svc-a")
+
+    def register(street: str) -> list[str]:
+        outcome = portal.register_organisation(
+            "Muster GmbH", ADMIN, PASSWORD, "Erika", "Muster", ADULT,
+            services=["svc-a"], admin_phone="+49 40 1", org_data={"street": street},
+        )  # fmt: skip
+        return list(outcome.rules)
+
+    assert register(" ") == ["address.street_required"]
+    assert register("Hamburg") == []
+
+
+@pytest.mark.parametrize(("land", "refused"), [("berlin", True), ("hamburg", False)])
+def test_citizen_street_left_empty_is_refused_only_when_the_citizen_form_says_so(
+    land: LandId, refused: bool
+) -> None:
+    quoted(
+        "berlin",
+        "Sollte in Ihrer Adresse kein Straßenname vorkommen, so tragen Sie in das Feld “Straße” "
+        "bitte ebenfalls den Ort ein.",
+    )
+    portal = _citizen_session(land)
+    outcome = portal.edit_profile(login(portal, EMAIL), {"street": ""})
+    assert outcome.accepted is not refused
+    if refused:
+        assert outcome.rules == ("address.street_required",)
+
+
+@pytest.mark.parametrize(("land", "offered"), [("niedersachsen", True), ("hamburg", False)])
+def test_administrator_sets_a_users_password_only_when_the_text_says_so(
+    land: LandId, offered: bool
+) -> None:
+    quoted(
+        "niedersachsen",
+        "Tragen Sie die geänderte E-Mail-Adresse und/oder ein neues Passwort ein und klicken "
+        "danach auf „Speichern“.",
+    )
+    portal = ReferencePortal(land)
+    _org, admin = organisation(portal, ADMIN)
+    user = member(portal, admin, "max@example.org")
+    outcome = portal.set_user_password(admin, user, OTHER_PASSWORD)
+    assert outcome.accepted is offered
+    assert portal.login("max@example.org", OTHER_PASSWORD).accepted is offered
