@@ -27,6 +27,8 @@ def rule_to_json(rule: Rule, lands: tuple[LandId, ...] = LANDS) -> dict[str, Any
                 "params": dict(rule.lands[land].params),
                 "seed": SEED_FILES[land],
                 "quotes": list(rule.lands[land].quotes),
+                # the accounts the quotes speak of; empty when they speak of every account
+                "scope": list(rule.lands[land].scope),
                 **({"note": rule.lands[land].note} if rule.lands[land].note else {}),
             }
             for land in lands

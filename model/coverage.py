@@ -9,6 +9,11 @@ A number is "cited" when a rule quote, an ambiguity-register source or a non-rul
 its position in the seed text; a sentence is covered when every number in it is cited.
 Uncovered sentences are missing rules or missing entries in ``model/register/non_rules.yaml``
 (things that are deliberately not rules).
+
+The same scan runs over normative markers ("muss", "kann nur", "nicht möglich",
+"erforderlich", "ausschließlich", "nur", "nicht", ...), section by section (a section starts at
+a line ending in "?"): :func:`uncovered_normative_sentences` is the second reading's report of
+the sentences no quote covers yet.
 """
 
 from __future__ import annotations
@@ -140,11 +145,77 @@ def uncovered_numeric_sentences(
     return out
 
 
+# Words that make a sentence normative: it says what must, may only or cannot happen.
+_NORMATIVE = re.compile(
+    r"\b(?:muss|müssen|kann nur|können nur|nicht möglich|erforderlich|erfordert"
+    r"|ausschließlich|nur|nicht|darf|dürfen|zwingend|zulässig|erlaubt)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NormativeSentence:
+    """A seed sentence with a normative marker that no quote covers, and its markers."""
+
+    land: LandId
+    section: str
+    sentence: str
+    markers: tuple[str, ...]
+
+
+def markers_in(sentence: str) -> list[re.Match[str]]:
+    """The normative markers of a sentence ("muss", "nur", "nicht möglich", ...)."""
+    return list(_NORMATIVE.finditer(sentence))
+
+
+def _sections(land: LandId) -> Iterator[tuple[str, str]]:
+    """(heading, sentence) for every sentence of the seed; a heading is a line ending in "?"."""
+    heading = ""
+    for sentence in sentences(SEED_FILES[land]):
+        if sentence.endswith("?") and not sentence.startswith("- "):
+            heading = sentence
+        yield heading, sentence
+
+
+def uncovered_normative_sentences(
+    lands: Iterable[LandId] = LANDS,
+    quotes_for: Callable[[LandId], Iterable[str]] = cited_quotes,
+    sections: Callable[[LandId, str], bool] = lambda land, heading: True,
+) -> list[NormativeSentence]:
+    """Sentences with a normative marker in the chosen sections that no quote covers.
+
+    A sentence is covered when a rule quote, an ambiguity-register source or a non-rule quote
+    covers every one of its markers, wherever the sentence occurs in the seed.
+    """
+    out: list[NormativeSentence] = []
+    for land in lands:
+        text = normalised_seed(SEED_FILES[land])
+        mask = _covered(text, quotes_for(land))
+        seen: set[str] = set()
+        for heading, sentence in _sections(land):
+            if sentence in seen or sentence.endswith("?") or not sections(land, heading):
+                continue  # a question heads a section; it states nothing
+            seen.add(sentence)
+            markers = markers_in(sentence)
+            uncited = {
+                m.group()
+                for start in _occurrences(text, sentence)
+                for m in markers
+                if not all(mask[start + m.start() : start + m.end()])
+            }
+            if uncited:
+                out.append(NormativeSentence(land, heading, sentence, tuple(sorted(uncited))))
+    return out
+
+
 __all__ = [
     "NonRule",
+    "NormativeSentence",
     "NumericSentence",
     "cited_quotes",
     "load_non_rules",
+    "markers_in",
     "numbers_in",
+    "uncovered_normative_sentences",
     "uncovered_numeric_sentences",
 ]

@@ -6,8 +6,12 @@ so a test cannot lean on a sentence the texts do not contain.
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from typer.testing import CliRunner
+
+from skc.conformance.cli import app
 from skc.model.ambiguity import Readings, load_register
 from skc.model.catalog import load_catalog
 from skc.model.lands import LandId
@@ -387,3 +391,13 @@ def test_administrator_sets_a_users_password_only_when_the_text_says_so(
     outcome = portal.set_user_password(admin, user, OTHER_PASSWORD)
     assert outcome.accepted is offered
     assert portal.login("max@example.org", OTHER_PASSWORD).accepted is offered
+
+
+def test_rules_json_names_the_scope_of_each_land_when_a_rule_speaks_of_organisations() -> None:
+    quoted("hamburg", ORGANISATION_HOUSE_NUMBER["hamburg"])
+    result = CliRunner().invoke(app, ["rules", "--json", "--family", "fields"])
+    assert result.exit_code == 0
+    rules = {rule["id"]: rule for rule in json.loads(result.stdout)}
+    lands = rules["house_number.required"]["lands"]
+    assert lands["hamburg"]["scope"] == ["organisation"]
+    assert lands["berlin"]["scope"] == []

@@ -1,0 +1,63 @@
+"""The second reading (issue 9): normative sentences, not only numeric ones, are accounted for.
+
+The scan over normative markers ("muss", "nur", "nicht möglich", ...) is enforced for the
+sections the second reading has gone through; elsewhere it is a report
+(:func:`skc.model.coverage.uncovered_normative_sentences`), not an allow-list.
+"""
+
+from __future__ import annotations
+
+from skc.model.coverage import cited_quotes, markers_in, uncovered_normative_sentences
+from skc.model.lands import LandId
+from skc.model.sources import land_seed, quote_occurs
+
+# (Land, section heading) read sentence by sentence in the second reading.
+READ: frozenset[tuple[LandId, str]] = frozenset(
+    (land, heading)
+    for land in ("hamburg", "niedersachsen")
+    for heading in (
+        "Welche Organisationsdaten sind erforderlich?",
+        "Wie richte ich den Zugang für den Administrator ein?",
+    )
+)
+
+
+def _read(land: LandId, heading: str) -> bool:
+    return (land, heading) in READ
+
+
+def _nothing(land: LandId) -> list[str]:
+    return []
+
+
+def test_every_normative_sentence_is_cited_listed_or_registered_when_its_section_was_read() -> None:
+    for land, heading in READ:
+        assert quote_occurs(land_seed(land), heading)
+    uncovered = uncovered_normative_sentences(sections=_read)
+    assert [f"{u.land}: {u.markers} in {u.sentence!r}" for u in uncovered] == []
+
+
+def test_read_sections_hold_normative_sentences_when_nothing_is_cited() -> None:
+    found = uncovered_normative_sentences(["hamburg", "niedersachsen"], _nothing, _read)
+    assert {(u.land, u.section) for u in found} == READ
+    assert len(found) >= 20
+
+
+def test_dropping_a_rule_quote_leaves_its_sentence_uncovered_when_scanned() -> None:
+    dropped = "Leerzeichen in der Hausnummer sind nicht zulässig!"
+
+    def without_spaces_rule(land: LandId) -> list[str]:
+        return [q for q in cited_quotes(land) if dropped not in q]
+
+    uncovered = uncovered_normative_sentences(["hamburg"], without_spaces_rule, _read)
+    assert [(u.sentence, u.markers) for u in uncovered] == [(dropped, ("nicht", "zulässig"))]
+
+
+def test_markers_are_found_when_a_sentence_says_what_must_or_cannot_happen() -> None:
+    sentence = "Das Verschieben in den Papierkorb ist nicht möglich, wenn eine Nachricht fehlt."
+    assert [m.group() for m in markers_in(sentence)] == ["nicht möglich"]
+    assert [m.group() for m in markers_in("Es kann nur einen geben, das muss so sein.")] == [
+        "kann nur",
+        "muss",
+    ]
+    assert markers_in("Sie erhalten ein neues Passwort per E-Mail.") == []
