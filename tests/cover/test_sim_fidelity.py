@@ -7,6 +7,7 @@ so a test cannot lean on a sentence the texts do not contain.
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from typer.testing import CliRunner
@@ -15,7 +16,7 @@ from skc.conformance.cli import app
 from skc.model.ambiguity import Readings, load_register
 from skc.model.catalog import load_catalog
 from skc.model.lands import LandId
-from skc.model.sim import ReferencePortal
+from skc.model.sim import IdCard, ReferencePortal
 from skc.model.sim.scenarios import (
     ADULT,
     ANSWER,
@@ -401,3 +402,18 @@ def test_rules_json_names_the_scope_of_each_land_when_a_rule_speaks_of_organisat
     lands = rules["house_number.required"]["lands"]
     assert lands["hamburg"]["scope"] == ["organisation"]
     assert lands["berlin"]["scope"] == []
+
+
+@pytest.mark.parametrize("land", ["sachsen-anhalt", "gemeinsam-online", "hamburg", "niedersachsen"])
+def test_previous_credentials_log_in_when_the_account_was_upgraded_with_the_eid(
+    land: LandId,
+) -> None:
+    sentence = load_catalog().rule("upgrade.credentials_unchanged").lands[land].quotes[0]
+    assert "bisherigen Zugangsdaten" in quoted(land, sentence)
+    portal = _citizen_session(land)
+    account = portal.account_id_of(EMAIL)
+    assert account is not None
+    card = IdCard("Anna", "Muster", date(1990, 2, 3))
+    assert portal.upgrade_with_eid(login(portal, EMAIL), card).accepted
+    assert portal.account_level(account) == "servicekonto_plus"
+    assert portal.login(EMAIL, PASSWORD).accepted
