@@ -13,12 +13,31 @@ from skc.model.sources import land_seed, quote_occurs
 
 # (Land, section heading) read sentence by sentence in the second reading.
 READ: frozenset[tuple[LandId, str]] = frozenset(
-    (land, heading)
-    for land in ("hamburg", "niedersachsen")
-    for heading in (
-        "Welche Organisationsdaten sind erforderlich?",
-        "Wie richte ich den Zugang für den Administrator ein?",
-    )
+    [
+        *(
+            (land, heading)
+            for land in ("hamburg", "niedersachsen")
+            for heading in (
+                "Welche Organisationsdaten sind erforderlich?",
+                "Wie richte ich den Zugang für den Administrator ein?",
+            )
+        ),
+        ("hamburg", "Wie richte ich weitere Benutzer ein?"),
+        ("hamburg", "Wie viele Administratoren kann meine Organisation haben?"),
+        ("hamburg", "Was ist ein/e Administrator/in und welche Funktionen kann er/sie nutzen?"),
+        ("hamburg", "Wie können weitere Online-Dienste hinzugefügt werden?"),
+        ("hamburg", "Wie können nicht mehr benötigte Online-Dienste gelöscht werden?"),
+        ("niedersachsen", "Wie schließe ich die Registrierung ab?"),
+        (
+            "niedersachsen",
+            "Wie kann ich mich im Servicekonto meiner Organisation anmelden und abmelden?",
+        ),
+        (
+            "niedersachsen",
+            "Wie kann der Administrator/die Administratorin die Zugangsdaten eines/r Benutzer/in "
+            "ändern (E-Mail-Adresse)?",
+        ),
+    ]
 )
 
 
