@@ -417,3 +417,43 @@ def test_previous_credentials_log_in_when_the_account_was_upgraded_with_the_eid(
     assert portal.upgrade_with_eid(login(portal, EMAIL), card).accepted
     assert portal.account_level(account) == "servicekonto_plus"
     assert portal.login(EMAIL, PASSWORD).accepted
+
+
+# A value that breaks each house-number rule and no other rule of the field.
+HOUSE_NUMBER_BREAKERS: dict[str, str] = {
+    "house_number.required": "",
+    "house_number.max_length": "123456789012",
+    "house_number.no_spaces": "12 a",
+    "house_number.characters": "12/14",
+}
+SCOPED_HOUSE_NUMBER_RULES = [
+    pytest.param(land, rule.id, statement.scope, id=f"{land}-{rule.id}")
+    for rule in load_catalog().for_field("house_number")
+    for land, statement in rule.lands.items()
+    if statement.scope
+]
+
+
+def _submit_house_number(portal: ReferencePortal, scope: str, value: str) -> tuple[str, ...]:
+    if scope == "citizen":
+        citizen(portal, EMAIL)
+        return portal.edit_profile(login(portal, EMAIL), {"house_number": value}).rules
+    portal.offer_service("svc-a")
+    return portal.register_organisation(
+        "Muster GmbH", ADMIN, PASSWORD, "Erika", "Muster", ADULT,
+        services=["svc-a"], admin_phone="+49 30 1", org_data={"house_number": value},
+    ).rules  # fmt: skip
+
+
+@pytest.mark.parametrize(("land", "rule", "scope"), SCOPED_HOUSE_NUMBER_RULES)
+def test_house_number_rule_is_enforced_only_in_its_scope_when_a_value_breaks_it(
+    land: LandId, rule: str, scope: tuple[str, ...]
+) -> None:
+    for quote in load_catalog().rule(rule).lands[land].quotes:
+        quoted(land, quote)
+    strict = Readings({"house_number.charset_examples": "digits-letters-hyphen"})
+    value = HOUSE_NUMBER_BREAKERS[rule]
+    assert rules(validate(land, "house_number", value, strict)) == [rule]
+    for form in ("citizen", "organisation"):
+        broken = _submit_house_number(ReferencePortal(land, readings=strict), form, value)
+        assert broken == ((rule,) if form in scope else ()), form
