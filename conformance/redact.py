@@ -43,7 +43,11 @@ def encodings(secret: str) -> set[str]:
     # Escaped twice (a JSON string inside a repr, an HTML-escaped JSON body, ...).
     forms |= {json.dumps(form)[1:-1] for form in list(forms)}
     forms |= {html.escape(form) for form in list(forms)}
-    forms |= {repr(form)[1:-1] for form in list(forms)}
+    # repr quotes with ' unless the string holds a ' and no "; inside a string that holds both
+    # (a JSON body in a repr), a ' is escaped: \'. The trailing " forces that quoting.
+    forms |= {repr(form)[1:-1] for form in list(forms)} | {
+        repr(form + '"')[1:-2] for form in list(forms)
+    }
     return {form for form in forms if len(form) >= MIN_SECRET_LENGTH}
 
 
