@@ -4,7 +4,10 @@ Faults are data (``faults.yaml``): each names the Land, the rule it breaks, and 
 
 * ``set``: the portal uses other parameters for the rule (Berlin times out after 20 minutes);
 * ``ignore``: the portal does not enforce the rule at all (the last administrator is deletable);
-* ``behaviour``: a named wrong implementation of a field check (umlauts not counted as letters).
+* ``behaviour``: a named wrong implementation of a field check (umlauts not counted as letters,
+  :data:`BEHAVIOURS`), or a named deviation of a flow that the simulation switches on through
+  :meth:`~skc.model.sim.rules.LandRules.deviates` (a reset link that works twice,
+  :data:`FLOW_BEHAVIOURS`).
 
 They measure the suites: every shipped fault must be found, by a finding on its rule.
 """
@@ -64,6 +67,17 @@ BEHAVIOURS: Final[dict[str, WrongCheck]] = {
     "domain_dot_optional": _domain_dot_optional,
 }
 
+# Deviations of a flow rather than of a field check. The simulation asks
+# ``world.rules.deviates(name)`` where an implementer could plausibly go wrong; the reference
+# never deviates. Name -> what the faulty portal does.
+FLOW_BEHAVIOURS: Final[dict[str, str]] = {
+    "field_rule_only_at_registration": (
+        "the field rule is checked on the registration forms only, not where the value is "
+        "changed later (password change, reset, profile or organisation edits)"
+    ),
+}
+REGISTRATION_FORMS: Final = frozenset({"register_citizen", "register_organisation"})
+
 
 class Fault(BaseModel):
     """One deliberate deviation of the reference portal."""
@@ -90,6 +104,9 @@ class _FaultyRules(LandRules):
         rule = load_catalog().rule(fault.rule)
         self._field_rule = rule.id in FIELD_CHECKS
 
+    def deviates(self, behaviour: str) -> bool:
+        return behaviour == self.fault.behaviour and behaviour in FLOW_BEHAVIOURS
+
     def stated(self, rule_id: str) -> bool:
         if rule_id == self.fault.rule and self.fault.ignore:
             return False
@@ -100,10 +117,12 @@ class _FaultyRules(LandRules):
             return self.fault.set[name]
         return super().param(rule_id, name)
 
-    def violations(self, field: str, value: str, scope: Scope | None = None) -> tuple[str, ...]:
-        return self.scoped(self._faulty_violations(field, value), scope)
+    def violations(
+        self, field: str, value: str, scope: Scope | None = None, form: str | None = None
+    ) -> tuple[str, ...]:
+        return self.scoped(self._faulty_violations(field, value, form), scope)
 
-    def _faulty_violations(self, field: str, value: str) -> tuple[str, ...]:
+    def _faulty_violations(self, field: str, value: str, form: str | None) -> tuple[str, ...]:
         broken = super().violations(field, value)
         fault = self.fault
         if not self._field_rule or load_catalog().rule(fault.rule).field != field:
@@ -111,6 +130,9 @@ class _FaultyRules(LandRules):
         others = tuple(rule for rule in broken if rule != fault.rule)
         if fault.ignore:
             return others
+        if fault.behaviour in FLOW_BEHAVIOURS:  # the field check is right; the flow is not
+            skipped = self.deviates("field_rule_only_at_registration")
+            return others if skipped and form not in REGISTRATION_FORMS else broken
         rule = load_catalog().rule(fault.rule)
         params = {**resolve_params(rule, self.land, self.readings), **fault.set}
         check = BEHAVIOURS[fault.behaviour] if fault.behaviour else FIELD_CHECKS[fault.rule]
@@ -129,8 +151,9 @@ def _validate(fault: Fault, where: str) -> None:
         raise InputError(f"{where}: {UnknownNameError('rule', fault.rule, catalog.ids)}")
     if not catalog.stated(fault.land, fault.rule):
         raise InputError(f"{where}: {fault.land} does not state {fault.rule}; nothing to break")
-    if fault.behaviour is not None and fault.behaviour not in BEHAVIOURS:
-        problem = UnknownNameError("behaviour", fault.behaviour, BEHAVIOURS)
+    known = {**BEHAVIOURS, **FLOW_BEHAVIOURS}
+    if fault.behaviour is not None and fault.behaviour not in known:
+        problem = UnknownNameError("behaviour", fault.behaviour, known)
         raise InputError(f"{where}: {problem}")
     if [bool(fault.set), fault.ignore, fault.behaviour is not None].count(True) != 1:
         raise InputError(f"{where}: give exactly one of 'set', 'ignore: true' or 'behaviour'")
@@ -170,4 +193,7 @@ def parse_fault(name: str) -> Fault:
     return faults[name]
 
 
-__all__ = ["BEHAVIOURS", "Fault", "faulty_rules", "load_faults", "parse_fault", "shipped_faults"]
+__all__ = [
+    "BEHAVIOURS", "FLOW_BEHAVIOURS", "REGISTRATION_FORMS", "Fault", "faulty_rules",
+    "load_faults", "parse_fault", "shipped_faults",
+]  # fmt: skip

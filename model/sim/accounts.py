@@ -30,10 +30,10 @@ def check_profile_values(world: World, values: Mapping[str, str]) -> None:
     require(not unknown, "sim.invalid_input", detail=f"unknown profile fields: {unknown}")
     broken: list[str] = []
     if "house_number" in values:
-        broken += world.rules.violations("house_number", values["house_number"], "citizen")
+        broken += world.violations("house_number", values["house_number"], "citizen")
     for name in ("street", "postcode", "city"):
         if name in values:
-            broken += world.rules.violations("address", values[name], "citizen")
+            broken += world.violations("address", values[name], "citizen")
     empty_street = "street" in values and not values["street"].strip()
     if empty_street and world.rules.applies("address.street_required", "citizen"):
         broken.append("address.street_required")
@@ -100,7 +100,7 @@ class Accounts(Flow):
         fields = rules.list_param("form.citizen.required_fields", "fields")
         missing = [name for name in fields if not required.get(name)]
         require(not missing, "form.citizen.required_fields", detail=f"missing: {missing}")
-        broken = rules.violations("email", email) + rules.violations("password", password)
+        broken = self.w.violations("email", email) + self.w.violations("password", password)
         require(not broken, *dict.fromkeys(broken), detail="e-mail or password breaks a rule")
         if rules.applies("registration.consent_required", "citizen"):
             require(consent, "registration.consent_required", detail="consent is required")

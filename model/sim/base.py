@@ -24,15 +24,25 @@ class Flow:
 
 
 def operation(fn: Callable[Concatenate[F, P], object]) -> Callable[Concatenate[F, P], Outcome]:
-    """Run due time-driven changes first, then the operation; a Reject becomes a rejection."""
+    """Run due time-driven changes first, then the operation; a Reject becomes a rejection.
+
+    The world knows which operation (the outermost one) is running: the form a value
+    arrives through (:meth:`World.violations`).
+    """
 
     @functools.wraps(fn)
     def run(self: F, /, *args: P.args, **kwargs: P.kwargs) -> Outcome:
-        self.w.tick()
+        outermost = self.w.operation is None
+        if outermost:
+            self.w.operation = fn.__name__
         try:
+            self.w.tick()
             value = fn(self, *args, **kwargs)
         except Reject as stop:
             return rejected(*stop.rules, detail=stop.detail)
+        finally:
+            if outermost:
+                self.w.operation = None
         return value if isinstance(value, Outcome) else ok(value)
 
     return run

@@ -110,7 +110,7 @@ class Credentials(Flow):
         account = self.w.account(link.account_id)
         if account.status == "locked":
             raise Reject("password_reset.security_question_lockout", detail="account locked")
-        broken = self.w.rules.violations("password", new_password)
+        broken = self.w.violations("password", new_password)
         require(not broken, *broken, detail="the new password breaks a rule")
         link.used = True
         account.password_hash = self.w.digest(account.id, new_password)
@@ -122,7 +122,7 @@ class Credentials(Flow):
             account.password_hash == self.w.digest(account.id, old_password),
             "sim.wrong_credentials",
         )
-        broken = self.w.rules.violations("password", new_password)
+        broken = self.w.violations("password", new_password)
         require(not broken, *broken, detail="the new password breaks a rule")
         account.password_hash = self.w.digest(account.id, new_password)
 
@@ -134,7 +134,7 @@ class Credentials(Flow):
         _session, account = self.w.require_session(session_id)
         require(new_email == repeated, "sim.invalid_input", detail="the addresses differ")
         field = "email" if account.role == "citizen" else "org_email"
-        broken = self.w.rules.violations(field, new_email)
+        broken = self.w.violations(field, new_email)
         require(not broken, *broken, detail="the new address breaks a rule")
         block = self.w.email_block(new_email)
         require(not block, *block, detail="the new address is not available")

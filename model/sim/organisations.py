@@ -80,16 +80,16 @@ class Organisations(Flow):
             ("postbox", "postbox"),
         ):
             if name in data:
-                broken += rules.violations(field, data[name], "organisation")
+                broken += self.w.violations(field, data[name], "organisation")
         empty_street = "street" in data and not data["street"].strip()
         if empty_street and rules.applies("address.street_required", "organisation"):
             broken.append("address.street_required")
         require(not broken, *dict.fromkeys(broken), detail="organisation data breaks a rule")
 
     def _check_access_data(self, email: str, password: str | None) -> None:
-        broken = self.w.rules.violations("org_email", email)
+        broken = self.w.violations("org_email", email)
         if password is not None:
-            broken += self.w.rules.violations("password", password)
+            broken += self.w.violations("password", password)
         require(not broken, *dict.fromkeys(broken), detail="e-mail or password breaks a rule")
         block = self.w.email_block(email)
         require(not block, *block, detail="the e-mail address is not available")
@@ -232,7 +232,7 @@ class Organisations(Flow):
         link = self.w.token(token, "user_activation")
         account = self.w.accounts[link.account_id]
         require(account.status == "pending", "sim.unknown_token")
-        broken = self.w.rules.violations("password", password)
+        broken = self.w.violations("password", password)
         require(not broken, *broken, detail="the password breaks a rule")
         link.used = True
         account.password_hash = self.w.digest(account.id, password)
@@ -290,7 +290,7 @@ class Organisations(Flow):
             "sim.not_offered",
             detail="the text does not say an administrator sets a user's password",
         )
-        broken = self.w.rules.violations("password", new_password)
+        broken = self.w.violations("password", new_password)
         require(not broken, *broken, detail="the password breaks a rule")
         target.password_hash = self.w.digest(target.id, new_password)
 

@@ -89,12 +89,24 @@ class LandRules:
             return elapsed > limit
         return elapsed >= limit
 
-    def violations(self, field: str, value: str, scope: Scope | None = None) -> tuple[str, ...]:
+    def deviates(self, behaviour: str) -> bool:
+        """Tell whether the portal deviates from its text in the named way: never, for the
+        reference; a seeded fault's rules switch one named deviation of a flow on (the names
+        are listed in :data:`skc.conformance.faults.FLOW_BEHAVIOURS`)."""
+        del behaviour
+        return False
+
+    def violations(
+        self, field: str, value: str, scope: Scope | None = None, form: str | None = None
+    ) -> tuple[str, ...]:
         """The field rules the value breaks in this Land (empty when valid or not stated).
 
         With ``scope``, only the rules the Land states for that kind of account count: a
         rule stated for an organisation's address does not bind a citizen's profile.
+        ``form`` names the operation that submits the value: the reference checks a field
+        the same way in every form, a seeded fault may not.
         """
+        del form
         verdict = validate(self.land, field, value, self.readings)
         return self.scoped(tuple(v.rule for v in verdict.violations), scope)
 

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal, TypeAlias
 
 from skc.model.ambiguity import Readings
+from skc.model.catalog import Scope
 from skc.model.lands import LandId
 from skc.model.sim.clock import VirtualClock
 from skc.model.sim.outbox import Mail, MailKind, Outbox
@@ -223,6 +224,7 @@ class World:
         self.deletion_hooks: list[Callable[[Account], None]] = []
         self.mailbox_access: Callable[[Session | None, Account, str], bool] = _own_mailbox
         self._counters: dict[str, int] = {}
+        self.operation: str | None = None  # the operation running now (set by @operation)
 
     def __repr__(self) -> str:
         return f"World({self.land}, {len(self.accounts)} accounts, {self.clock!r})"
@@ -264,6 +266,10 @@ class World:
         if self.rules.expired(token.issued_at, token.lifetime, self.now()):
             raise Reject(*(token.rules or ("sim.unknown_token",)), detail="the link has expired")
         return token
+
+    def violations(self, field: str, value: str, scope: Scope | None = None) -> tuple[str, ...]:
+        """The field rules ``value`` breaks, submitted through the running operation's form."""
+        return self.rules.violations(field, value, scope, form=self.operation)
 
     def send(self, to: str, kind: MailKind, token: str | None = None) -> None:
         """Send a mail at the current time."""
