@@ -75,6 +75,25 @@ FLOW_BEHAVIOURS: Final[dict[str, str]] = {
         "the field rule is checked on the registration forms only, not where the value is "
         "changed later (password change, reset, profile or organisation edits)"
     ),
+    # links and sessions (issue 10, items 3 and 4)
+    "reset_link_reusable": "a password-reset link is never spent: it sets a password again",
+    "session_survives_logout": "logging out leaves the session alive on the server",
+    "email_duplicate_case_sensitive": (
+        "the duplicate check at registration compares addresses case-sensitively"
+    ),
+    "activation_link_reusable": (
+        "an activation link works again, and brings even a deleted account back"
+    ),
+    "email_change_link_reusable": "an e-mail change link still works after it was confirmed",
+    "session_survives_account_deletion": "a deleted account's open sessions stay alive",
+    "idle_timeout_from_login": "the idle timeout counts from the login, not the last request",
+    "trash_retention_from_creation": (
+        "the trash retention counts from the Vorgang's creation, not its move to the trash"
+    ),
+    "org_user_window_from_org_creation": (
+        "an organisation user's link window counts from the organisation's registration, "
+        "not from the mail to the user"
+    ),
 }
 REGISTRATION_FORMS: Final = frozenset({"register_citizen", "register_organisation"})
 

@@ -77,7 +77,8 @@ def idle_reset(world: World) -> str:
 def delete_account(world: World, account: Account, free_at: datetime, rule: str) -> None:
     """Delete an account: end its sessions, run the clean-up hooks, block its address."""
     account.status = "deleted"
-    world.end_sessions(account.id)
+    if not world.rules.deviates("session_survives_account_deletion"):
+        world.end_sessions(account.id)
     for hook in world.deletion_hooks:
         hook(account)
     if free_at > world.now():
@@ -237,6 +238,17 @@ class Accounts(Flow):
 
     @operation
     def activate(self, token: str) -> str:
+        """Follow an activation link; a second use follows ``links.second_use`` (refused by
+        default)."""
+        spent = self.w.tokens.get(token)
+        if spent is not None and spent.used and spent.purpose in ("activation", "org_activation"):
+            account = self.w.accounts[spent.account_id]
+            if self.w.rules.deviates("activation_link_reusable") and account.status != "purged":
+                account.status = "active"  # the faulty portal brings even a deleted account back
+                return account.id
+            idempotent = self.w.rules.readings["links.second_use"] == "idempotent-while-active"
+            if idempotent and account.status == "active":
+                return account.id
         link = self.w.token(token, "activation", "org_activation")
         account = self.w.accounts[link.account_id]
         require(account.status == "pending", "sim.unknown_token")
@@ -348,7 +360,8 @@ class Accounts(Flow):
     @operation
     def logout(self, session_id: str) -> None:
         self.w.require_session(session_id)
-        del self.w.sessions[session_id]
+        if not self.w.rules.deviates("session_survives_logout"):
+            del self.w.sessions[session_id]
 
     @operation
     def ping(self, session_id: str) -> str:

@@ -3,7 +3,9 @@
 Password reset is by mail (a new password) where the texts say so; Berlin citizens answer
 their security question first and are locked out after the number of wrong answers the
 ``password_reset.lockout_attempts`` reading gives, for good: the address can never register
-again. The e-mail change follows the ten steps: confirmation mail to the new address, info mail
+again. Berlin's reset link lives as the ``password_reset.link_validity`` reading says (by
+default it sets one password, and a newer link or any password change voids it). The e-mail
+change follows the ten steps: confirmation mail to the new address, info mail
 to the old one, the link, a login with the OLD address that activates the new one, and the new
 address from the next login on.
 """
@@ -44,6 +46,18 @@ class Credentials(Flow):
         require(account.status == "active", "sim.unknown_id", detail="the account is not active")
         return account
 
+    def password_changed(self, account: Account) -> None:
+        """Void the account's unused reset links where the reading says a change does."""
+        if self.w.rules.readings["password_reset.link_validity"] == "single-use":
+            return
+        for link in self.w.tokens.values():
+            if link.account_id == account.id and link.purpose == "password_reset":
+                link.used = True
+
+    def _set_password(self, account: Account, password: str) -> None:
+        account.password_hash = self.w.digest(account.id, password)
+        self.password_changed(account)
+
     def _new_password(self) -> str:
         serial = int(self.w.new_id("pw").split("-")[1])
         return f"Np{serial:05d}Xq"
@@ -73,7 +87,7 @@ class Credentials(Flow):
                 detail="under plus-only, a basic account gets no new password by e-mail",
             )
         password = self._new_password()
-        account.password_hash = self.w.digest(account.id, password)
+        self._set_password(account, password)
         self.w.send(account.email, "new_password", password)
         return None
 
@@ -87,10 +101,13 @@ class Credentials(Flow):
             account.wrong_answers = 0
             if rules.readings["password_reset.berlin_mail"] == "password-mailed":
                 password = self._new_password()
-                account.password_hash = self.w.digest(account.id, password)
+                self._set_password(account, password)
                 self.w.send(account.email, "new_password", password)
                 return
-            token = self.w.issue_token("password_reset", account.id, None)
+            rule = "password_reset.security_question"
+            if rules.readings["password_reset.link_validity"] != "single-use":
+                self.password_changed(account)  # a newer link voids the older ones
+            token = self.w.issue_token("password_reset", account.id, rules.duration(rule), (rule,))
             self.w.send(account.email, "password_reset_link", token)
             return
         account.wrong_answers += 1
@@ -113,7 +130,9 @@ class Credentials(Flow):
         broken = self.w.violations("password", new_password)
         require(not broken, *broken, detail="the new password breaks a rule")
         link.used = True
-        account.password_hash = self.w.digest(account.id, new_password)
+        self._set_password(account, new_password)
+        if self.w.rules.deviates("reset_link_reusable"):
+            link.used = False  # the faulty portal never spends the link
 
     @operation
     def change_password(self, session_id: str, old_password: str, new_password: str) -> None:
@@ -124,7 +143,7 @@ class Credentials(Flow):
         )
         broken = self.w.violations("password", new_password)
         require(not broken, *broken, detail="the new password breaks a rule")
-        account.password_hash = self.w.digest(account.id, new_password)
+        self._set_password(account, new_password)
 
     # --- e-mail change ------------------------------------------------------------------------
 
@@ -158,7 +177,7 @@ class Credentials(Flow):
         account = self.w.account(link.account_id)
         require(account.pending_email is not None, "sim.unknown_token")
         assert account.pending_email is not None
-        link.used = True
+        link.used = not self.w.rules.deviates("email_change_link_reusable")
         if link.purpose == "user_email_change" or not self.w.rules.stated(
             "email_change.login_with_old_address"
         ):

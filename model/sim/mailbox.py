@@ -94,8 +94,12 @@ class Mailbox(Flow):
     def _purge(self) -> None:
         now, rules = self.w.now(), self.w.rules
         trash = rules.duration("mailbox.trash_retention")
+        from_creation = rules.deviates("trash_retention_from_creation")
         for vorgang in list(self.vorgaenge.values()):
-            if vorgang.trashed_at is not None and rules.expired(vorgang.trashed_at, trash, now):
+            if vorgang.trashed_at is None:
+                continue
+            since = vorgang.created_at if from_creation else vorgang.trashed_at
+            if rules.expired(since, trash, now):
                 self._drop_vorgang(vorgang.id)
         reading = self._answer_retention_reading()
         if reading == "trash-only":

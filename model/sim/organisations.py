@@ -220,6 +220,8 @@ class Organisations(Flow):
             token = self.w.issue_token(
                 "user_activation", account.id, lifetime, (rule,) if rule else ()
             )
+            if self.w.rules.deviates("org_user_window_from_org_creation"):
+                self.w.tokens[token].issued_at = org.created_at
             self.w.send(email, "activation", token)
         else:
             assert password is not None

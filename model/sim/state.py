@@ -303,30 +303,42 @@ class World:
         return [a for a in self.accounts.values() if a.live and a.org_id == org_id]
 
     def by_email(self, email: str) -> Account | None:
-        """The live account whose current e-mail address is ``email`` (case-insensitive)."""
-        addr = email.casefold()
+        """The live account whose current e-mail address is ``email`` (:meth:`same_address`)."""
         for account in self.accounts.values():
-            if account.live and account.email.casefold() == addr:
+            if account.live and self.same_address(account.email, email):
                 return account
         return None
 
+    def same_address(self, one: str, other: str, *, duplicate_check: bool = False) -> bool:
+        """Tell whether two addresses name the same account: compared without regard to case
+        (register entry ``email.case``; under ``case-sensitive-local-part`` only the domain
+        ignores case). ``duplicate_check``: the comparison a new registration is refused by."""
+        if duplicate_check and self.rules.deviates("email_duplicate_case_sensitive"):
+            return one == other
+        if self.rules.readings["email.case"] == "case-sensitive-local-part":
+            local, _, domain = one.rpartition("@")
+            local2, _, domain2 = other.rpartition("@")
+            return local == local2 and domain.casefold() == domain2.casefold()
+        return one.casefold() == other.casefold()
+
     def email_block(self, email: str) -> tuple[str, ...]:
         """The rule ids that keep ``email`` from a new registration; empty when it is free."""
-        addr = email.casefold()
         for account in self.accounts.values():
             if not account.live:
                 continue
-            if account.email.casefold() == addr:
+            if self.same_address(account.email, email, duplicate_check=True):
                 if account.status == "locked":
                     return ("password_reset.locked_email_not_reusable",)
                 if account.status == "deactivated":
                     return ("org.deletion.deactivation_period",)
                 return ("sim.email_in_use",)
-            if account.pending_email and account.pending_email.casefold() == addr:
+            pending = account.pending_email
+            if pending and self.same_address(pending, email, duplicate_check=True):
                 return ("sim.email_in_use",)
         now = self.now()
         for stone in self.tombstones:
-            if stone.email.casefold() == addr and (stone.free_at is None or now < stone.free_at):
+            same = self.same_address(stone.email, email, duplicate_check=True)
+            if same and (stone.free_at is None or now < stone.free_at):
                 return (stone.rule,)
         return ()
 
@@ -346,10 +358,15 @@ class World:
             del self.sessions[session_id]
             raise Reject("session.idle_timeout", detail="the session expired while idle")
         account = self.accounts.get(session.account_id)
-        if account is None or account.status != "active":
+        kept = account is not None and account.status == "deleted"
+        if (account is None or account.status != "active") and not (
+            kept and self.rules.deviates("session_survives_account_deletion")
+        ):
             del self.sessions[session_id]
             raise Reject("sim.not_logged_in")
-        session.last_request = self.now()
+        assert account is not None
+        if not self.rules.deviates("idle_timeout_from_login"):
+            session.last_request = self.now()
         return session, account
 
     def live_session_of(self, account_id: str) -> bool:
