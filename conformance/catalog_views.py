@@ -85,6 +85,15 @@ def _show(name: str, value: ParamValue, *, from_reading: bool) -> str:
     return f"{text} (default reading)" if from_reading else text
 
 
+def format_statement(rule: Rule, land: LandId, readings: Readings | None = None) -> str:
+    """A Land's parameters of a rule, with the accounts its sentences speak of when it names
+    them ("min=8; scope: organisation"): two Länder differ also when only the scope does."""
+    text = format_params(rule, land, readings)
+    if rule.stated(land) and rule.lands[land].scope:
+        text += f"; scope: {','.join(rule.lands[land].scope)}"
+    return text
+
+
 @dataclass(frozen=True)
 class RuleDifference:
     """One rule whose presence or parameters differ between two Länder."""
@@ -97,10 +106,10 @@ class RuleDifference:
 
 
 def diff(catalog: Catalog, left: LandId, right: LandId) -> list[RuleDifference]:
-    """Return every rule whose presence or parameters differ between two Länder."""
+    """Return every rule whose presence, parameters or scope differ between two Länder."""
     out = []
     for rule in catalog:
-        left_text, right_text = format_params(rule, left), format_params(rule, right)
+        left_text, right_text = format_statement(rule, left), format_statement(rule, right)
         if left_text != right_text:
             out.append(
                 RuleDifference(
@@ -114,6 +123,11 @@ def diff(catalog: Catalog, left: LandId, right: LandId) -> list[RuleDifference]:
     return out
 
 
+def _side(rule: Rule, land: LandId, value: str, quotes: tuple[str, ...]) -> dict[str, Any]:
+    scope = list(rule.lands[land].scope) if rule.stated(land) else []
+    return {"value": value, "seed": SEED_FILES[land], "quotes": list(quotes), "scope": scope}
+
+
 def diff_json(differences: list[RuleDifference], left: LandId, right: LandId) -> str:
     """Return a diff as JSON."""
     return json.dumps(
@@ -121,12 +135,8 @@ def diff_json(differences: list[RuleDifference], left: LandId, right: LandId) ->
             {
                 "id": d.rule.id,
                 "title": d.rule.title,
-                left: {"value": d.left, "seed": SEED_FILES[left], "quotes": list(d.left_quotes)},
-                right: {
-                    "value": d.right,
-                    "seed": SEED_FILES[right],
-                    "quotes": list(d.right_quotes),
-                },
+                left: _side(d.rule, left, d.left, d.left_quotes),
+                right: _side(d.rule, right, d.right, d.right_quotes),
             }
             for d in differences
         ],

@@ -4,8 +4,10 @@ Effective permissions of an organisation member are their individual grants unit
 services of every group they belong to, limited to services the organisation subscribed to and
 that are approved. Leaving a group or deleting it removes only what came through the group.
 Administrators get nothing while the organisation does not let administrators use services;
-Berlin Master-Users never use services. A Berlin deputy (Vertretung) acts with the
-principal's permissions and mailbox while the Vertretung is in force.
+Berlin Master-Users never use services. A Berlin deputy (Vertretung) must hold a permission of
+their own (the reading of ``org.vertretung.deputy_permission``) and acts with the principal's
+permissions and mailbox while the Vertretung is in force. A Hamburg Funktionspostfach needs a
+description and a group or person with access.
 """
 
 from __future__ import annotations
@@ -101,7 +103,11 @@ class Permissions(Flow):
                     detail="log in with the eID function for this service",
                 )
             if offer.requires_plus:
-                require(account.level == "high", "sim.level_insufficient")
+                require(
+                    account.level == "high",
+                    self._not_enabled("sim.level_insufficient"),
+                    detail="the service needs Servicekonto Plus or Sicherheitsstufe 2",
+                )
             account.used_service = True
             return
         org = self.w.org(account.org_id)
@@ -119,8 +125,15 @@ class Permissions(Flow):
         if service_id not in self.effective_services(identity):
             if service_id in org.services and not org.services[service_id]:
                 raise Reject("org.services.assign_after_approval", detail="not approved yet")
-            raise Reject("sim.not_authorised", detail="no permission for this service")
+            raise Reject(
+                self._not_enabled("sim.not_authorised"), detail="no permission for this service"
+            )
         account.used_service = True
+
+    def _not_enabled(self, fallback: str) -> str:
+        """The rule that refuses an account not enabled for a service, where a text states one."""
+        rule = "service.enabled_accounts_only"
+        return rule if self.w.rules.stated(rule) else fallback
 
     @operation
     def use_service_with_other_account(
@@ -260,6 +273,12 @@ class Permissions(Flow):
         require(bool(name.strip()), "sim.invalid_input", detail="a mailbox needs a name")
         require(all(g in org.groups for g in groups), "sim.unknown_id", detail="unknown group")
         members = {self.orgs.member(org, p).id for p in persons}
+        if self.w.rules.stated("org.funktionspostfach.name_description_and_access"):
+            require(
+                bool(description.strip()) and bool(groups or members),
+                "org.funktionspostfach.name_description_and_access",
+                detail="a Funktionspostfach needs a description and a group or person with access",
+            )
         box = FunctionMailbox(self.w.new_id("fpf"), org.id, name, description, set(groups), members)
         org.mailboxes[box.id] = box
         return box.id
@@ -318,6 +337,12 @@ class Permissions(Flow):
             "sim.invalid_input",
             detail="principal and deputy must be two company users",
         )
+        if self.w.rules.stated("org.vertretung.deputy_needs_permission"):
+            require(
+                self._deputy_permitted(deputy.id, principal.id),
+                "org.vertretung.deputy_needs_permission",
+                detail="the deputy holds no permission of their own for online services",
+            )
         require(
             start is None or end is None or start <= end,
             "sim.invalid_input",
@@ -326,6 +351,17 @@ class Permissions(Flow):
         rep = Vertretung(self.w.new_id("vertretung"), principal.id, deputy.id, start, end)
         org.vertretungen[rep.id] = rep
         return rep.id
+
+    def _deputy_permitted(self, deputy_id: str, principal_id: str) -> bool:
+        """Whether the deputy holds the permission the chosen reading of
+        ``org.vertretung.deputy_permission`` asks for."""
+        reading = self.w.rules.readings["org.vertretung.deputy_permission"]
+        own = self.effective_services(deputy_id)
+        if reading == "any-company-user":
+            return True
+        if reading == "shared-service":
+            return bool(own & self.effective_services(principal_id))
+        return bool(own)
 
     @operation
     def delete_vertretung(self, session_id: str, vertretung_id: str) -> None:

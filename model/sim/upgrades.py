@@ -3,7 +3,9 @@
 Upgrading with the eID function logs the user out where the text says so; Hamburg's customer
 centre and Berlin's Bürgeramt confirm the data in person. A Plus / level 2 account can update
 its locked data from the card (in Hamburg only from a card whose holder matches the profile),
-and can switch the eID login (pseudonym) off and on.
+and can switch the eID login (pseudonym) off and on. Berlin always reads and links the card's
+pseudonym, so an eID upgrade with a card that withholds it is refused there, and its Bürgeramt
+refuses level 2 without the address and the birth date the text names.
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ class Upgrades(Flow):
     def upgrade_with_eid(self, session_id: str, card: IdCard) -> None:
         _session, account = self._citizen(session_id)
         require(account.level == "basic", "sim.invalid_input", detail="already upgraded")
+        require(
+            card.pseudonym is not None
+            or not self.w.rules.stated("eid.pseudonym_always_transmitted"),
+            "eid.pseudonym_always_transmitted",
+            detail="the card withheld its pseudonym; this portal always reads and links it",
+        )
         account.profile.update(card.profile())
         account.level = "high"
         if card.pseudonym:
@@ -71,9 +79,10 @@ class Upgrades(Flow):
         check_profile_values(self.w, data)
         account.profile.update(data)
         needed = ("birth_date", *ADDRESS_FIELDS)
+        stated = rules.stated("upgrade.level2_via_buergeramt")
         require(
             all(account.profile.get(k) for k in needed),
-            "sim.invalid_input",
+            "upgrade.level2_via_buergeramt" if stated else "sim.invalid_input",
             detail="the office needs the address and the birth date",
         )
         account.level = "high"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from importlib import resources
 
 import pytest
 from typer.testing import CliRunner
@@ -15,6 +16,7 @@ from typer.testing import CliRunner
 from skc.conformance.cli import app
 from skc.model.ambiguity import Readings, load_register
 from skc.model.catalog import load_catalog
+from skc.model.coverage import load_non_rules
 from skc.model.lands import LandId
 from skc.model.sim import IdCard, ReferencePortal
 from skc.model.sim.scenarios import (
@@ -457,3 +459,186 @@ def test_house_number_rule_is_enforced_only_in_its_scope_when_a_value_breaks_it(
     for form in ("citizen", "organisation"):
         broken = _submit_house_number(ReferencePortal(land, readings=strict), form, value)
         assert broken == ((rule,) if form in scope else ()), form
+
+
+BERLIN_VERTRETUNG = (
+    "Diese Funktion können Sie nutzen, wenn Sie eine Vertretung zur Nutzung von Online-Diensten "
+    "einrichten wollen, für die Sie und die Vertretung eine Nutzungsberechtigung durch den "
+    "Master-User der Firma erhalten haben."
+)
+
+
+def _berlin_company(readings: Readings | None = None) -> tuple[ReferencePortal, str, str, str]:
+    """A Berlin firm with two approved services; the principal may use svc-a, the deputy none."""
+    portal = ReferencePortal("berlin", readings=readings)
+    org, admin = organisation(portal, ADMIN, services=("svc-a", "svc-b"))
+    portal.approve_service(org, "svc-a")
+    portal.approve_service(org, "svc-b")
+    principal = member(portal, admin, "prinzipal@example.org")
+    deputy = member(portal, admin, "vertreter@example.org")
+    assert portal.grant_service(admin, principal, "svc-a").accepted
+    return portal, admin, principal, deputy
+
+
+def test_berlin_vertretung_is_refused_when_the_deputy_holds_no_permission_of_their_own() -> None:
+    quoted("berlin", BERLIN_VERTRETUNG)
+    assert load_register()["org.vertretung.deputy_permission"].default == "any-permission"
+    portal, admin, principal, deputy = _berlin_company()
+    refused = portal.add_vertretung(admin, deputy, principal_id=principal)
+    assert refused.rules == ("org.vertretung.deputy_needs_permission",)
+    assert portal.grant_service(admin, deputy, "svc-b").accepted
+    assert portal.add_vertretung(admin, deputy, principal_id=principal).accepted
+
+
+@pytest.mark.parametrize(
+    ("reading", "accepted"),
+    [("any-permission", True), ("shared-service", False), ("any-company-user", True)],
+)
+def test_berlin_vertretung_follows_the_reading_when_the_deputy_holds_another_service(
+    reading: str, accepted: bool
+) -> None:
+    quoted("berlin", BERLIN_VERTRETUNG)
+    readings = Readings({"org.vertretung.deputy_permission": reading})
+    portal, admin, principal, deputy = _berlin_company(readings)
+    assert portal.grant_service(admin, deputy, "svc-b").accepted
+    assert portal.add_vertretung(admin, deputy, principal_id=principal).accepted is accepted
+
+
+def test_berlin_vertretung_of_a_deputy_without_permission_is_accepted_when_read_as_any_user() -> (
+    None
+):
+    readings = Readings({"org.vertretung.deputy_permission": "any-company-user"})
+    portal, admin, principal, deputy = _berlin_company(readings)
+    assert portal.add_vertretung(admin, deputy, principal_id=principal).accepted
+
+
+def test_hamburg_funktionspostfach_is_refused_when_description_or_access_is_missing() -> None:
+    quoted(
+        "hamburg",
+        "Hier muss ein Name und eine Beschreibung für das Funktionspostfach sowie die "
+        "entsprechende Gruppe ausgewählt werden.",
+    )
+    portal = ReferencePortal("hamburg")
+    _org, admin = organisation(portal, ADMIN)
+    user = member(portal, admin, "max@example.org")
+    group = portal.create_group(admin, "Poststelle").expect_str()
+    rule = ("org.funktionspostfach.name_description_and_access",)
+    assert portal.create_function_mailbox(admin, "Eingang", groups=[group]).rules == rule
+    assert portal.create_function_mailbox(admin, "Eingang", "Post").rules == rule
+    assert portal.create_function_mailbox(admin, "Eingang", "Post", groups=[group]).accepted
+    assert portal.create_function_mailbox(admin, "Ohne Dienst", "Post", persons=[user]).accepted
+
+
+BERLIN_PSEUDONYM = (
+    "Das auf Ihrem Ausweis gespeicherte Pseudonym wird ebenfalls ausgelesen und übermittelt, "
+    "sodass Sie sich auch via Online-Ausweisfunktion an Ihrem Benutzerkonto anmelden können."
+)
+WITHHELD = IdCard("Anna", "Muster", date(1990, 2, 3))  # the pseudonym deselected
+
+
+@pytest.mark.parametrize(("land", "refused"), [("berlin", True), ("hamburg", False)])
+def test_eid_upgrade_without_the_pseudonym_is_refused_only_where_the_text_always_reads_it(
+    land: LandId, refused: bool
+) -> None:
+    quoted("berlin", BERLIN_PSEUDONYM)
+    quoted(
+        "hamburg",
+        'Wenn Sie während der Registrierung in der AusweisApp2 das Auswahlfeld "Pseudonym" '
+        "aktivieren, können Sie sich zukünftig mit der Online-Ausweisfunktion anmelden.",
+    )
+    portal = _citizen_session(land)
+    outcome = portal.upgrade_with_eid(login(portal, EMAIL), WITHHELD)
+    assert outcome.accepted is not refused
+    if refused:
+        assert outcome.rules == ("eid.pseudonym_always_transmitted",)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="register_citizen_with_eid lives in model/sim/accounts.py (another engineer's file) "
+    "and does not yet refuse a card that withholds its pseudonym in Berlin",
+)
+def test_berlin_eid_registration_is_refused_when_the_card_withholds_its_pseudonym() -> None:
+    quoted("berlin", BERLIN_PSEUDONYM)
+    portal = ReferencePortal("berlin")
+    outcome = portal.register_citizen_with_eid(
+        EMAIL, PASSWORD, WITHHELD, salutation="Frau",
+        security_question="Haustier?", security_answer=ANSWER,
+    )  # fmt: skip
+    assert outcome.rules == ("eid.pseudonym_always_transmitted",)
+
+
+def test_berlin_office_refuses_level_2_when_the_address_and_birth_date_are_missing() -> None:
+    quoted(
+        "berlin",
+        "Bei der Registrierung eines Benutzerkontos in Sicherheitsstufe 2 sind zudem weitere "
+        "personenbezogene Daten erforderlich, wie Ihre aktuelle Meldeadresse und Ihr Geburtsdatum.",
+    )
+    portal = _citizen_session("berlin")
+    assert portal.confirm_at_office(EMAIL).rules == ("upgrade.level2_via_buergeramt",)
+    data = {"birth_date": "1990-02-03", "street": "Hauptstraße", "house_number": "12",
+            "postcode": "10115", "city": "Berlin"}  # fmt: skip
+    assert portal.confirm_at_office(EMAIL, data).accepted
+
+
+@pytest.mark.parametrize(
+    ("land", "rule"),
+    [("berlin", "service.enabled_accounts_only"), ("hamburg", "sim.not_authorised")],
+)
+def test_company_user_without_a_grant_is_refused_on_the_rule_when_the_text_states_it(
+    land: LandId, rule: str
+) -> None:
+    quoted(
+        "berlin",
+        "Sollten Sie für den gewählten Online-Dienst nicht freigeschaltet sein, erhalten Sie einen "
+        "entsprechenden Hinweis.",
+    )
+    portal = ReferencePortal(land)
+    org, admin = organisation(portal, ADMIN, services=("svc-a",))
+    portal.approve_service(org, "svc-a")
+    member(portal, admin, "max@example.org")
+    session = login(portal, "max@example.org")
+    assert portal.use_service(session, "svc-a").rules == (rule,)
+
+
+def test_berlin_citizen_below_the_services_level_is_refused_on_the_enablement_rule() -> None:
+    quoted(
+        "berlin",
+        "Das Service-Konto in Sicherheitsstufe 2 berechtigt Sie für die Benutzung aller "
+        "Online-Dienste für Bürgerinnen und Bürger.",
+    )
+    portal = _citizen_session("berlin")
+    portal.offer_service("level-2", requires_plus=True)
+    outcome = portal.use_service(login(portal, EMAIL), "level-2")
+    assert outcome.rules == ("service.enabled_accounts_only",)
+
+
+def test_diff_shows_a_rule_whose_lands_differ_only_in_scope() -> None:
+    quoted("hamburg", "Leerzeichen in der Hausnummer sind nicht zulässig!")
+    result = CliRunner().invoke(app, ["diff", "berlin", "hamburg", "--json"])
+    assert result.exit_code == 0
+    rows = {row["id"]: row for row in json.loads(result.stdout)}
+    spaces = rows["house_number.no_spaces"]
+    assert spaces["hamburg"]["scope"] == ["organisation"]
+    assert spaces["berlin"]["scope"] == []
+    assert spaces["hamburg"]["value"].endswith("scope: organisation")
+
+
+REPLY_SENTENCE: dict[LandId, str] = {
+    "gemeinsam-online": "Die Absender können eine Antwortmöglichkeit vorsehen.",
+    "hamburg": "Die Absender können eine Antwortmöglichkeit vorsehen.",
+    "niedersachsen": "Die Absender bei den Behörden können entsprechend der beantragten "
+    "Verwaltungsleistung eine Antwortmöglichkeit vorsehen.",
+}
+
+
+@pytest.mark.parametrize("land", sorted(REPLY_SENTENCE))
+def test_reply_to_a_vorgang_is_a_listed_non_rule_while_no_operation_replies(land: LandId) -> None:
+    sentence = quoted(land, REPLY_SENTENCE[land])
+    listed = [n for n in load_non_rules() if n.land == land and sentence in n.quotes]
+    assert len(listed) == 1
+    assert "operation" in listed[0].reason
+    operations = (
+        resources.files("skc.conformance").joinpath("adapters", "operations.yaml").read_text()
+    )
+    assert "- name: reply" not in operations  # an operation that replies makes this a rule

@@ -94,7 +94,9 @@ def test_function_mailbox_cannot_be_deleted_when_it_has_unread_messages() -> Non
     user = member(portal, admin, USER)
     group = portal.create_group(admin, "Poststelle").expect_str()
     portal.add_group_member(admin, group, user)
-    box = portal.create_function_mailbox(admin, "Zentrale", groups=[group]).expect_str()
+    box = portal.create_function_mailbox(
+        admin, "Zentrale", "Post der Zentrale", groups=[group]
+    ).expect_str()
     vorgang = portal.start_vorgang(box, "Anfrage").expect_str()
     message = portal.deliver_message(vorgang, "Bitte prüfen").expect_str()
     outcome = portal.delete_function_mailbox(admin, box)
@@ -113,7 +115,7 @@ def test_function_mailbox_access_ends_when_the_group_is_deleted() -> None:
     group = portal.create_group(admin, "Poststelle").expect_str()
     portal.add_group_member(admin, group, user)
     box = portal.create_function_mailbox(
-        admin, "Zentrale", groups=[group], persons=[named]
+        admin, "Zentrale", "Post der Zentrale", groups=[group], persons=[named]
     ).expect_str()
     assert portal.can_access_mailbox(user, box)
     portal.delete_group(admin, group)
@@ -171,11 +173,13 @@ def test_elster_is_refused_when_account_is_a_citizen() -> None:
 
 def _berlin_pair() -> tuple[ReferencePortal, str, str, str]:
     portal = ReferencePortal("berlin", VirtualClock())
-    org_id, admin = organisation(portal, ADMIN)
+    org_id, admin = organisation(portal, ADMIN, services=["svc-a", "svc-b"])
     portal.approve_service(org_id, "svc-a")
+    portal.approve_service(org_id, "svc-b")
     principal = member(portal, admin, "prinzipal@example.org")
     deputy = member(portal, admin, "vertreter@example.org")
     portal.grant_service(admin, principal, "svc-a")
+    portal.grant_service(admin, deputy, "svc-b")  # a deputy holds a permission of their own
     return portal, admin, principal, deputy
 
 
@@ -186,7 +190,7 @@ def test_deputy_acts_with_principals_rights_and_mailbox_when_vertretung_has_no_r
     vorgang = portal.start_vorgang(principal, "Antrag").expect_str()
     message = portal.deliver_message(vorgang, "Bescheid").expect_str()
     session = login(portal, "vertreter@example.org")
-    assert portal.use_service(session, "svc-a").rules == ("sim.not_authorised",)
+    assert portal.use_service(session, "svc-a").rules == ("service.enabled_accounts_only",)
     assert portal.act_as(session, principal).accepted
     assert portal.use_service(session, "svc-a").accepted
     assert portal.read_message(session, message).accepted
