@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from skc.model.catalog import Scope
 from skc.model.sim.base import Flow, operation, require, require_other_land_account
 from skc.model.sim.mailbox import Mailbox
 from skc.model.sim.organisations import Organisations
@@ -105,7 +106,7 @@ class Permissions(Flow):
             if offer.requires_plus:
                 require(
                     account.level == "high",
-                    self._not_enabled("sim.level_insufficient"),
+                    self._not_enabled("citizen", "sim.level_insufficient"),
                     detail="the service needs Servicekonto Plus or Sicherheitsstufe 2",
                 )
             account.used_service = True
@@ -126,14 +127,16 @@ class Permissions(Flow):
             if service_id in org.services and not org.services[service_id]:
                 raise Reject("org.services.assign_after_approval", detail="not approved yet")
             raise Reject(
-                self._not_enabled("sim.not_authorised"), detail="no permission for this service"
+                self._not_enabled("organisation", "sim.not_authorised"),
+                detail="no permission for this service",
             )
         account.used_service = True
 
-    def _not_enabled(self, fallback: str) -> str:
-        """The rule that refuses an account not enabled for a service, where a text states one."""
+    def _not_enabled(self, scope: Scope, fallback: str) -> str:
+        """The rule that refuses an account not enabled for a service, where the Land's text
+        states it for accounts of this kind; otherwise the simulation's own reason."""
         rule = "service.enabled_accounts_only"
-        return rule if self.w.rules.stated(rule) else fallback
+        return rule if self.w.rules.applies(rule, scope) else fallback
 
     @operation
     def use_service_with_other_account(

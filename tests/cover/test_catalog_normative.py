@@ -12,9 +12,10 @@ from skc.model.lands import LandId
 from skc.model.sources import land_seed, quote_occurs
 
 # Help texts read a second time from their first line to their last: the scan covers every
-# sentence, whatever section the parser puts it in (Berlin's page has no question headings; its
-# sections end with the "zuklappen" button label).
-READ_WHOLE: frozenset[LandId] = frozenset(["berlin"])
+# sentence, whatever section the parser puts it in (Berlin's page has no question headings, its
+# sections end with the "zuklappen" button label; Sachsen-Anhalt's page lists its questions in a
+# table of contents and then runs the bodies together without headings).
+READ_WHOLE: frozenset[LandId] = frozenset(["berlin", "sachsen-anhalt"])
 
 # (Land, section heading) read sentence by sentence in the second reading.
 READ: frozenset[tuple[LandId, str]] = frozenset(

@@ -642,3 +642,24 @@ def test_reply_to_a_vorgang_is_a_listed_non_rule_while_no_operation_replies(land
         resources.files("skc.conformance").joinpath("adapters", "operations.yaml").read_text()
     )
     assert "- name: reply" not in operations  # an operation that replies makes this a rule
+
+
+def test_sachsen_anhalt_plus_service_refuses_a_basic_citizen_on_the_rule_and_a_user_on_sim() -> (
+    None
+):
+    quoted(
+        "sachsen-anhalt",
+        "Zur Nutzung bestimmter Online-Dienste benötigen Sie ein Servicekonto Plus.",
+    )
+    assert load_catalog().rule("service.enabled_accounts_only").lands["sachsen-anhalt"].scope == (
+        "citizen",
+    )
+    portal = _citizen_session("sachsen-anhalt")
+    portal.offer_service("plus-only", requires_plus=True)
+    refused = portal.use_service(login(portal, EMAIL), "plus-only")
+    assert refused.rules == ("service.enabled_accounts_only",)
+    org, admin = organisation(portal, ADMIN, services=("svc-a",))
+    portal.approve_service(org, "svc-a")
+    member(portal, admin, "max@example.org")
+    user = login(portal, "max@example.org")
+    assert portal.use_service(user, "svc-a").rules == ("sim.not_authorised",)

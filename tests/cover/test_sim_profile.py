@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from skc.model.ambiguity import Readings
+from skc.model.catalog import load_catalog
 from skc.model.lands import LANDS, LandId
 from skc.model.sim import IdCard, ReferencePortal, VirtualClock
 from skc.model.sim.scenarios import PASSWORD, activation_token, citizen, login, organisation
@@ -145,4 +146,6 @@ def test_plus_service_is_rejected_when_account_is_basic(land: LandId) -> None:
     portal.offer_service("plus-only", requires_plus=True)
     citizen(portal, EMAIL)
     session = login(portal, EMAIL)
-    assert portal.use_service(session, "plus-only").rules == ("sim.level_insufficient",)
+    stated = load_catalog().rule("service.enabled_accounts_only").applies(land, "citizen")
+    rule = "service.enabled_accounts_only" if stated else "sim.level_insufficient"
+    assert portal.use_service(session, "plus-only").rules == (rule,)
