@@ -6,11 +6,12 @@ GuardedConnection` (deadline, rate limit), with the example's own
 :class:`~skc.conformance.adapters.identities.Identities`; every account it creates there is
 deleted when the pair closes, and the ledger says how that went.
 
-A disagreement raises :class:`StepFailure` carrying the rule it concerns and the step log so
-far, which is the example a finding shows. The rule is chosen so that a finding points at the
-help-text sentence that decides: the rule the model rejected with, else the rule the step
-probes, else the rule the portal named. When both rejected for different reasons, a time limit
-either side named comes first (limits are checked before the action), then the model's rule.
+A disagreement raises :class:`StepFailure` carrying a :class:`~skc.conformance.mismatch.
+Mismatch` (its kind, the rule the example breaks, and for an action the effects where the
+sides differ: an account still active, a session still alive) and the step log so far, which
+is the example a finding shows. With ``keep`` (set by
+:class:`~skc.conformance.suites.base.Pairs`), a disagreement of another kind than the check's
+first one ends a Hypothesis example as uninteresting, so shrinking keeps the kind.
 How values compare comes from the operation's declaration (``returns.compare``).
 """
 
@@ -22,10 +23,15 @@ from datetime import timedelta
 from types import TracebackType
 from typing import Any
 
+from hypothesis import reject
+from hypothesis.control import currently_in_test_context
+
 from skc.conformance.adapters.guard import CallGuard, GuardedConnection
 from skc.conformance.adapters.identities import Identities, LedgerEntry
 from skc.conformance.adapters.operations import OPERATIONS, Operation, operation
 from skc.conformance.adapters.protocol import Connection
+from skc.conformance.boundaries import Probe, limit_rules, probes
+from skc.conformance.mismatch import Kind, Mismatch, attribute, catalog_rules, classify
 from skc.conformance.profile import Capability, PortalProfile
 from skc.conformance.steps import Secret, Step, Verbatim, resolve
 from skc.conformance.verdicts import Verdict
@@ -54,15 +60,6 @@ class Abort(BaseException):  # not an Exception, so Hypothesis never shrinks it
         self.cause = cause
 
 
-@dataclass(frozen=True, slots=True)
-class Mismatch:
-    """Where portal and model disagreed."""
-
-    rule: str
-    expected: str
-    observed: str
-
-
 class StepFailure(AssertionError):  # noqa: N818 - a verdict signal, named like Unobservable
     """The portal disagreed with the model (or the scenario) on the last step of ``log``."""
 
@@ -84,11 +81,6 @@ def describe(outcome: Outcome) -> str:
     if outcome.accepted:
         return "accepted"
     return f"rejected ({', '.join(outcome.rules)})"
-
-
-def _catalog_rules(outcome: Outcome) -> tuple[str, ...]:
-    ids = load_catalog().ids
-    return tuple(rule for rule in outcome.rules if rule in ids)
 
 
 def _shape_problem(op: Operation, value: object) -> str | None:
@@ -138,6 +130,7 @@ class Lockstep:
         abort: bool = False,
         on_close: Callable[[Lockstep], None] | None = None,
         on_step: Callable[[Step], None] | None = None,
+        keep: Callable[[Mismatch], bool] | None = None,
     ) -> None:
         self._own_guard = guard is None
         if guard is None:
@@ -156,9 +149,12 @@ class Lockstep:
         self.abort = abort
         self.on_close = on_close
         self.on_step = on_step
+        self.keep = keep
         self.saved: tuple[dict[str, object], dict[str, object]] = ({}, {})
         self.log: list[Step] = []
         self.exercised: set[str] = set()
+        self.probes: set[Probe] = set()  # (rule, side) of the boundaries the steps tried
+        self._limits = frozenset(limit_rules(profile.land))
         self.secrets_used: set[str] = set()
         self.passwords_used: set[str] = set()
         self.warnings: list[str] = []
@@ -210,6 +206,8 @@ class Lockstep:
             raise  # unreachable: _raise always raises
         except StepFailure as failure:
             self.interrupted = True
+            if self.keep is not None and not self.keep(failure.mismatch):
+                _discard()
             self.failure = failure
             raise
         except BaseException:
@@ -236,7 +234,11 @@ class Lockstep:
             self.exercised.add(step.rule)
         if step.do == "advance":
             self._advance(step)
-            return Outcome(accepted=True), Outcome(accepted=True)
+            accepted = Outcome(accepted=True)
+            self.probes |= probes(
+                self.rules, "advance", step.args, step.rule, accepted, self._limits
+            )
+            return accepted, accepted
         if step.do == "mail_token":
             return self._mail_token(step)
         op = operation(step.do)
@@ -252,7 +254,8 @@ class Lockstep:
         self._note_secrets(op, model_args)
         model_out = self.model.call(op.name, model_args)
         target_out = self.target.call(op.name, target_args)
-        self.exercised.update(_catalog_rules(model_out))
+        self.exercised.update(catalog_rules(model_out))
+        self.probes |= probes(self.rules, op.name, model_args, step.rule, model_out, self._limits)
         if op.creates_account is not None and target_out.accepted:
             self._created(op, target_args)
         if step.save:
@@ -353,7 +356,11 @@ class Lockstep:
         if (model_token is None) != (target_token is None):
             sent = "a" if model_token is not None else "no"
             seen = "one" if target_token is not None else "none"
-            mismatch = Mismatch(step.rule or "sim.unknown_token", f"{sent} {kind} mail", seen)
+            how = Kind.MISSING_MAIL if model_token is not None else Kind.EXTRA_MAIL
+            rule = step.rule or next(
+                (s.rule for s in reversed(self.log) if s.rule), "sim.unknown_token"
+            )
+            mismatch = Mismatch(rule, f"{sent} {kind} mail", seen, how)
             raise StepFailure(mismatch, tuple(self.log))
         return Outcome(accepted=True), Outcome(accepted=True)
 
@@ -361,14 +368,12 @@ class Lockstep:
         self, step: Step, op: Operation, target: Outcome, model: Outcome
     ) -> Mismatch | None:
         expected, observed = describe(model), describe(target)
-        differs = target.accepted != model.accepted
-        if not differs and not target.accepted:
-            seen, want = set(_catalog_rules(target)), set(_catalog_rules(model))
-            differs = bool(seen and want and not seen & want)
+        kind = classify(target, model)
+        differs = kind is not Kind.UNEXPECTED
         if not differs and target.accepted and op.query and op.compare != "none":
             want_value, seen_value = _comparable(op, model.value), _comparable(op, target.value)
             if want_value != seen_value:
-                differs = True
+                differs, kind = True, Kind.OTHER_VALUE
                 expected, observed = f"accepted: {want_value!r}", f"accepted: {seen_value!r}"
         if (
             not differs
@@ -378,22 +383,59 @@ class Lockstep:
             differs, expected = True, step.expect
         if not differs:
             return None
-        return Mismatch(self._attribute(step, target, model), expected, observed)
+        earlier = [s.rule for s in self.log[:-1]]
+        rule = attribute(kind, step.rule, target, model, earlier)
+        mismatch = Mismatch(rule, expected, observed, kind)
+        if not op.query:
+            mismatch = mismatch.with_effects(self._effects(op, step))
+        return mismatch
 
-    def _attribute(self, step: Step, target: Outcome, model: Outcome) -> str:
-        model_named = _catalog_rules(model) if not model.accepted else ()
-        target_named = _catalog_rules(target) if not target.accepted else ()
-        if not target.accepted and not model.accepted:
-            # Different reasons: a time limit is checked before the action, so a limit named by
-            # either side is the disagreement; otherwise the rule the model decided by.
-            catalog = load_catalog()
-            timed = [r for r in (*target_named, *model_named) if catalog.rule(r).family == "times"]
-            if timed:
-                return timed[0]
-        for named in (model_named, target_named):
-            if named:
-                return step.rule if step.rule in named else named[0]
-        return step.rule or (target.rules or model.rules or ("sim.unattributed",))[0]
+    def _effects(self, op: Operation, step: Step) -> list[str]:
+        """What the step left behind where the sides differ: the accounts its addresses name
+        (present, status) and the sessions it used (alive). Read-only queries on both sides;
+        a query that fails leaves the effect out rather than hiding the finding."""
+        args = self._addresses(op, step.args)
+        sides = (resolve(args, self.saved[1]), resolve(args, self.saved[0]))
+        found: list[str] = []
+        try:
+            for param in op.params:
+                if param.kind == "email" and param.name in args:
+                    found += self._differ(
+                        f"account of {param.name}", self._account, param.name, sides
+                    )
+                elif param.name == "session" and param.name in args:
+                    found += self._differ(
+                        f"session {args['session']}", self._alive, "session", sides
+                    )
+        except (AdapterError, Unobservable):
+            pass
+        return found
+
+    def _differ(
+        self,
+        what: str,
+        probe: Callable[[Connection | GuardedConnection, object], str],
+        name: str,
+        sides: tuple[Mapping[str, Any], Mapping[str, Any]],
+    ) -> list[str]:
+        want = probe(self.model, sides[0].get(name))
+        seen = probe(self.target, sides[1].get(name))
+        return [] if want == seen else [f"{what}: expected {want}, observed {seen}"]
+
+    @staticmethod
+    def _account(side: Connection | GuardedConnection, address: object) -> str:
+        found = side.call("account_id_of", {"email": str(address)})
+        if not found.accepted or found.value is None:
+            return "no account"
+        status = side.call("account_status", {"account_id": str(found.value)})
+        return f"account {status.value}" if status.accepted else describe(status)
+
+    @staticmethod
+    def _alive(side: Connection | GuardedConnection, session: object) -> str:
+        alive = side.call("session_alive", {"session": str(session)})
+        if not alive.accepted:
+            return describe(alive)
+        return "alive" if alive.value else "ended"
 
     # --- cleanup ------------------------------------------------------------------------------
 
@@ -462,6 +504,13 @@ class Lockstep:
             return False
         token = self.target.captured_token(account.address, "activation")
         return token is not None and self.target.call("activate", {"token": token}).accepted
+
+
+def _discard() -> None:
+    """Inside Hypothesis, end the example as not interesting (neither failing nor counted as a
+    finding): shrinking must not slip to a disagreement of another kind."""
+    if currently_in_test_context():
+        reject()
 
 
 def secret_arguments(step: Step) -> tuple[str, ...]:

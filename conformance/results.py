@@ -75,6 +75,7 @@ class Result:
     duration_s: float = 0.0
     expected_failure: ExpectedFailureMatch | None = None
     warnings: tuple[str, ...] = ()
+    kind: str = ""  # a fail's kind of disagreement (skc.conformance.mismatch.Kind)
 
     @property
     def is_finding(self) -> bool:

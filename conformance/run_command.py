@@ -20,6 +20,7 @@ from rich.table import Table
 from skc.conformance.events import CheckFinished, CheckStarted, Event, RunFinished, StepRan
 from skc.conformance.expected import check_ids, load_expected_failures
 from skc.conformance.faults import parse_fault
+from skc.conformance.mismatch import KIND_TEXT, Kind
 from skc.conformance.profile import load_profile
 from skc.conformance.redact import console_text
 from skc.conformance.reports import HTML_FILE, JUNIT_FILE, RESULTS_FILE, check_output_dir
@@ -174,7 +175,7 @@ class ConsoleHandler:
             observed = result.observed or result.reason
             print_(
                 f"[red]{result.verdict.value.upper()}[/] {result.land} "
-                f"{console_text(result.check)} [bold]{result.rule}[/]: expected "
+                f"{console_text(result.check)} [bold]{result.rule}[/]{_kind(result)}: expected "
                 f"{console_text(result.expected or '-')}, observed {console_text(observed)}",
                 highlight=False,
             )
@@ -206,6 +207,14 @@ class ConsoleHandler:
             f"[{style}]{summary.status.value}[/]: {console_text(summary.status_reason)}",
             highlight=False,
         )
+
+
+def _kind(result: Result) -> str:
+    """What sort of disagreement a finding is, in a few words (empty for an error)."""
+    try:
+        return f" ({KIND_TEXT[Kind(result.kind)]})" if result.kind else ""
+    except ValueError:
+        return ""
 
 
 def execute(config: RunConfig, console: Console, *, progress: bool) -> RunReport:

@@ -288,6 +288,7 @@ class Session:
                     duration_s=round(took / len(rules), 4),
                     expected_failure=expected_match,
                     warnings=warnings,
+                    kind=outcome.kind,
                 )
             )
         return tuple(results)

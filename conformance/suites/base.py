@@ -14,7 +14,7 @@ account namespace, the ledger of created accounts and every secret used (for scr
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from hypothesis import HealthCheck, Phase, Verbosity, settings
@@ -24,7 +24,9 @@ from skc.conformance.adapters.guard import CallGuard, GuardedConnection
 from skc.conformance.adapters.identities import AccountNamespace, LedgerEntry
 from skc.conformance.adapters.inprocess import reference_model
 from skc.conformance.adapters.protocol import Adapter
+from skc.conformance.boundaries import Probe
 from skc.conformance.lockstep import Abort, Lockstep, StepFailure, Unobservable
+from skc.conformance.mismatch import Kind, Mismatch
 from skc.conformance.profile import PortalProfile
 from skc.conformance.steps import Step
 from skc.conformance.verdicts import Verdict
@@ -48,6 +50,8 @@ for _name, _settings in PROFILES.items():
     settings.register_profile(f"skc-{_name}", _settings)
 
 ModelFactory = Callable[[PortalProfile], Adapter]
+# Disagreements that fix a check's kind only when nothing more telling turns up (see Pairs).
+DEFERRED: Final = frozenset({Kind.OTHER_RULE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,8 @@ class CheckResult:
     example: tuple[str, ...] = ()
     reason: str = ""
     warnings: tuple[str, ...] = ()
+    kind: str = ""
+    probes: frozenset[Probe] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +113,7 @@ class CheckContext:
         *,
         abort: bool = False,
         on_close: Callable[[Lockstep], None] | None = None,
+        keep: Callable[[Mismatch], bool] | None = None,
     ) -> Lockstep:
         """A fresh portal under test beside a fresh model with the same readings, with the
         example's own identities; accounts it creates go to the ledger as it closes."""
@@ -122,6 +129,7 @@ class CheckContext:
             abort=abort,
             on_close=on_close,
             on_step=self.on_step,
+            keep=keep,
         )
 
 
@@ -147,19 +155,42 @@ class Pairs:
     Each pair is a context manager closed at the end of its example; as it closes, its
     exercised rules, secrets and warnings are collected here and the pair itself is dropped,
     so memory stays flat however many examples a check runs.
+
+    The first disagreement fixes the check's :class:`~skc.conformance.mismatch.Kind`; a later
+    example that disagrees in another way counts as uninteresting, so Hypothesis shrinks an
+    acceptance the model refuses to a smaller acceptance, never to a rejection for some other
+    rule (the failing condition must stay the same while shrinking). A refusal for another
+    rule (:data:`DEFERRED`) does not fix the kind on a first pass: it often hides what the
+    portal does (a portal that drops spaces refuses a short password for its length, and
+    accepts a longer one), so the first pass looks on for a telling disagreement, and only a
+    second pass, if none was found, shrinks the refusal (``kind`` fixed from the start).
     """
 
-    def __init__(self, ctx: CheckContext, check: str = "") -> None:
+    def __init__(self, ctx: CheckContext, check: str = "", kind: Kind | None = None) -> None:
         self.ctx = ctx
         self.check = check
         self.exercised: set[str] = set()
+        self.probes: set[Probe] = set()
         self.warnings: dict[str, None] = {}
         self.open: list[Lockstep] = []
         self.failure: StepFailure | None = None  # the shortest disagreement seen so far
+        self.kind = kind  # the kind of the first disagreement, or the one a pass looks for
+        self.deferred = False  # a disagreement of a deferred kind was seen and set aside
+
+    def keeps(self, mismatch: Mismatch) -> bool:
+        """Whether a disagreement is of the check's kind (the first telling one fixes it)."""
+        if self.kind is None:
+            if mismatch.kind in DEFERRED:
+                self.deferred = True
+                return False
+            self.kind = mismatch.kind
+        return mismatch.kind is self.kind
 
     def __call__(self) -> Lockstep:
         try:
-            pair = self.ctx.lockstep(self.check, abort=True, on_close=self._collect)
+            pair = self.ctx.lockstep(
+                self.check, abort=True, on_close=self._collect, keep=self.keeps
+            )
         except AdapterError as exc:
             raise Abort(exc) from exc
         self.open.append(pair)
@@ -167,6 +198,7 @@ class Pairs:
 
     def _collect(self, pair: Lockstep) -> None:
         self.exercised |= pair.exercised
+        self.probes |= pair.probes
         self.ctx.secrets_used.update(pair.secrets_used)
         self.warnings.update(dict.fromkeys(pair.warnings))
         failure = pair.failure
@@ -176,6 +208,12 @@ class Pairs:
             self.failure = failure
         if pair in self.open:
             self.open.remove(pair)
+
+    def merge(self, other: Pairs) -> None:
+        """Take in what another pass of the same check collected."""
+        self.exercised |= other.exercised
+        self.probes |= other.probes
+        self.warnings.update(other.warnings)
 
     def close(self) -> None:
         """Close the pairs an interrupted example left open (their errors become warnings)."""
@@ -189,14 +227,22 @@ class Pairs:
 def guarded(
     ctx: CheckContext, body: Callable[[Pairs], None], covered: tuple[str, ...], check: str = ""
 ) -> CheckResult:
-    """Run ``body`` with a maker of fresh lock-step pairs and turn its end into a verdict."""
+    """Run ``body`` with a maker of fresh lock-step pairs and turn its end into a verdict.
+
+    When the only disagreements were of a deferred kind, ``body`` runs a second time with
+    that kind fixed, so Hypothesis shrinks within it (see :class:`Pairs`)."""
     pairs = Pairs(ctx, check)
     try:
         result = _verdict(body, pairs, covered)
         pairs.close()
+        if result.verdict is Verdict.PASS and pairs.deferred:
+            second = Pairs(ctx, check, kind=Kind.OTHER_RULE)
+            result = _verdict(body, second, covered)
+            second.close()
+            pairs.merge(second)
     finally:
         ctx.guard.close()  # the worker thread ends with the check; the next call starts one
-    return _with_warnings(result, tuple(pairs.warnings))
+    return _with_warnings(result, pairs)
 
 
 def _verdict(body: Callable[[Pairs], None], pairs: Pairs, covered: tuple[str, ...]) -> CheckResult:
@@ -222,24 +268,23 @@ def _verdict(body: Callable[[Pairs], None], pairs: Pairs, covered: tuple[str, ..
     return CheckResult(Verdict.PASS, tuple(sorted(set(covered) | pairs.exercised)))
 
 
-def _with_warnings(result: CheckResult, warnings: tuple[str, ...]) -> CheckResult:
-    if not warnings:
-        return result
-    return CheckResult(
-        result.verdict, result.covered, result.rule, result.expected, result.observed,
-        result.example, result.reason, warnings,
-    )  # fmt: skip
+def _with_warnings(result: CheckResult, pairs: Pairs) -> CheckResult:
+    return replace(result, warnings=tuple(pairs.warnings), probes=frozenset(pairs.probes))
 
 
 def failed(failure: StepFailure, covered: tuple[str, ...]) -> CheckResult:
-    """A fail result from a disagreement, with the step log as the example."""
+    """A fail result from a disagreement, with the step log as the example; expected and
+    observed carry the effects where the sides differ."""
+    mismatch = failure.mismatch
+    expected, observed = mismatch.sides()
     return CheckResult(
         Verdict.FAIL,
         covered,
-        rule=failure.mismatch.rule,
-        expected=failure.mismatch.expected,
-        observed=failure.mismatch.observed,
+        rule=mismatch.rule,
+        expected=expected,
+        observed=observed,
         example=tuple(step.render() for step in failure.log),
+        kind=mismatch.kind.value,
     )
 
 
