@@ -9,6 +9,11 @@ Verdicts map onto JUnit as follows::
                                   "expected-failures": the deviation is gone
     error                         <error>    the harness or connection failed, not the portal
     inconclusive, not-applicable  <skipped message=REASON>
+
+Class names are ``LAND.SUITE``, as in the pytest plugin's JUnit, so CI history from both can be
+compared. Times are real: a check's time is counted once, shared among the results it gave (a
+check that covered no rule the Land states still appears, as a passed testcase), and the root's
+``time`` is the run's wall time; properties carry run, target, seed, fault and Land.
 """
 
 from __future__ import annotations
@@ -18,7 +23,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from skc.conformance.reports.stream import RecordCollector, split_records, write_atomically
+from skc.conformance.reports.stream import (
+    RecordCollector,
+    RunRecords,
+    split_records,
+    write_atomically,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -113,13 +123,49 @@ def _set_counts(element: ET.Element, counts: Mapping[str, int], seconds: float) 
     element.set("time", f"{seconds:.3f}")
 
 
+def _check_times(run: RunRecords) -> dict[tuple[str, str], float]:
+    """Per (Land, check) the share of its time each of its results carries."""
+    shares: dict[tuple[str, str], float] = {}
+    for check in run.checks:
+        key = (_text(check, "land"), _text(check, "check"))
+        results = check.get("results")
+        if isinstance(results, int) and results > 0:
+            shares[key] = _duration(check) / results
+    return shares
+
+
+def _silent_checks(run: RunRecords) -> list[dict[str, Any]]:
+    """Checks that ran and gave no result (they covered no rule the Land states), as passes."""
+    silent: list[dict[str, Any]] = []
+    for check in run.checks:
+        if check.get("results") != 0:
+            continue
+        land = _text(check, "land")
+        silent.append(
+            {
+                "land": land,
+                "suite": _text(check, "suite"),
+                "check": _text(check, "check"),
+                "rule": "no stated rule",
+                "verdict": "pass",
+                "duration_s": _duration(check),
+                "note": f"the check ran and covered no rule the help text of {land} states",
+            }
+        )
+    return silent
+
+
 def build_junit(records: Sequence[Mapping[str, Any]]) -> ET.Element:
     """The ``<testsuites>`` element for a run's records."""
     run = split_records(records)
     header = run.header or {}
     root = ET.Element("testsuites", name=_xml(f"conformance {_text(header, 'run_id')}".strip()))
+    shares = _check_times(run)
     groups: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
-    for result in run.results:
+    for result in [*run.results, *_silent_checks(run)]:
+        which = (_text(result, "land"), _text(result, "check"))
+        if which in shares:
+            result = {**result, "duration_s": shares[which]}
         groups.setdefault((_text(result, "land"), _text(result, "suite")), []).append(result)
     totals: dict[str, int] = {}
     total_time = 0.0
@@ -142,22 +188,24 @@ def build_junit(records: Sequence[Mapping[str, Any]]) -> ET.Element:
                 time=f"{_duration(result):.3f}",
             )
             kind = _outcome(case, result)
-            if warnings := _lines(result, "warnings"):
-                ET.SubElement(case, "system-out").text = _xml(
-                    "".join(f"warning: {warning}\n" for warning in warnings)
-                )
+            out = [f"warning: {warning}\n" for warning in _lines(result, "warnings")]
+            if note := _text(result, "note"):
+                out.append(f"{note}\n")
+            if out:
+                ET.SubElement(case, "system-out").text = _xml("".join(out))
             counts[kind] = counts.get(kind, 0) + 1
             seconds += _duration(result)
         _set_counts(element, counts, seconds)
         for kind, count in counts.items():
             totals[kind] = totals.get(kind, 0) + count
         total_time += seconds
-    _set_counts(root, totals, total_time)
+    wall = (run.summary or {}).get("duration_s")
+    _set_counts(root, totals, float(wall) if isinstance(wall, int | float) else total_time)
     _unexpected_passes(root, run)
     return root
 
 
-def _unexpected_passes(root: ET.Element, run: Any) -> None:
+def _unexpected_passes(root: ET.Element, run: RunRecords) -> None:
     """One failing testcase per expected failure that no longer fails."""
     if not run.unexpected_passes:
         return

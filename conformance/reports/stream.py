@@ -1,6 +1,8 @@
 """The results file of a run: JSON lines written as the run goes, read back by the reporters.
 
-Line 1 is the ``run`` header, then ``result`` lines (one per rule a check covered), then an
+Line 1 is the ``run`` header, then per check its ``result`` lines (one per rule it covered),
+its ``account`` lines and one ``check`` line (its id, suite, duration and number of results, so
+a check's time is counted once and a check that covered no stated rule is still seen), then an
 ``unexpected_pass`` line per expected failure that did not fail, then a ``summary`` line (also
 for an interrupted run, marked so). :class:`JsonlHandler` writes them from the run's events.
 Each line is flushed as soon as it is written, so a killed run leaves every complete line behind
@@ -79,7 +81,12 @@ def event_records(event: Event) -> list[dict[str, Any]]:
         return [event.header.to_record()]
     if isinstance(event, CheckFinished):
         accounts = [{"type": "account", **asdict(entry)} for entry in event.ledger]
-        return [*(result.to_record() for result in event.results), *accounts]
+        check = {
+            "type": "check", "land": event.land, "check": event.check,
+            "suite": event.check.split("/", 1)[0], "duration_s": event.duration_s,
+            "results": len(event.results),
+        }  # fmt: skip
+        return [*(result.to_record() for result in event.results), *accounts, check]
     if isinstance(event, UnexpectedPassFound):
         return [event.entry.to_record()]
     if isinstance(event, RunFinished):
@@ -187,6 +194,7 @@ class RunRecords:
     results: list[Mapping[str, Any]] = field(default_factory=list)
     summary: Mapping[str, Any] | None = None
     unexpected_passes: list[Mapping[str, Any]] = field(default_factory=list)
+    checks: list[Mapping[str, Any]] = field(default_factory=list)
 
     @property
     def finished(self) -> bool:
@@ -200,6 +208,7 @@ def split_records(records: Sequence[Mapping[str, Any]]) -> RunRecords:
     summary: Mapping[str, Any] | None = None
     results: list[Mapping[str, Any]] = []
     unexpected: list[Mapping[str, Any]] = []
+    checks: list[Mapping[str, Any]] = []
     for record in records:
         kind = record.get("type")
         if kind == "run" and header is None:
@@ -210,7 +219,9 @@ def split_records(records: Sequence[Mapping[str, Any]]) -> RunRecords:
             unexpected.append(record)
         elif kind == "summary":
             summary = record
-    return RunRecords(header, results, summary, unexpected)
+        elif kind == "check":
+            checks.append(record)
+    return RunRecords(header, results, summary, unexpected, checks)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
