@@ -4,7 +4,8 @@ The first certificate must be deposited by an administrator; it binds the organi
 ELSTER organisation id for good (certificates of other organisations are refused, and deleting
 a certificate does not undo the binding); each certificate belongs to one person; citizens
 cannot use ELSTER. Depositing a certificate logs the person out; afterwards the organisation's
-name, register number and address are maintained via ELSTER only.
+name, register number and address are maintained via ELSTER only. Only a deposited
+certificate logs in; a deleted one no longer does.
 """
 
 from __future__ import annotations
@@ -77,7 +78,11 @@ class Elster(Flow):
                 session = Session(self.w.new_id("session"), account.id, self.w.now())
                 self.w.sessions[session.id] = session
                 return session.id
-        raise Reject("sim.wrong_credentials", detail="no account holds this certificate")
+        rule = "org.elster.login_needs_linked_certificate"
+        raise Reject(
+            rule if self.w.rules.stated(rule) else "sim.wrong_credentials",
+            detail="no account holds this certificate (never deposited, or deleted)",
+        )
 
 
 __all__ = ["Elster"]

@@ -15,7 +15,9 @@ from skc.model.sources import land_seed, quote_occurs
 # sentence, whatever section the parser puts it in (Berlin's page has no question headings, its
 # sections end with the "zuklappen" button label; Sachsen-Anhalt's page lists its questions in a
 # table of contents and then runs the bodies together without headings).
-READ_WHOLE: frozenset[LandId] = frozenset(["berlin", "sachsen-anhalt", "gemeinsam-online"])
+READ_WHOLE: frozenset[LandId] = frozenset(
+    ["berlin", "sachsen-anhalt", "gemeinsam-online", "hamburg"]
+)
 
 # (Land, section heading) read sentence by sentence in the second reading.
 READ: frozenset[tuple[LandId, str]] = frozenset(

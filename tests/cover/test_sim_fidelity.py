@@ -663,3 +663,15 @@ def test_sachsen_anhalt_plus_service_refuses_a_basic_citizen_on_the_rule_and_a_u
     member(portal, admin, "max@example.org")
     user = login(portal, "max@example.org")
     assert portal.use_service(user, "svc-a").rules == ("sim.not_authorised",)
+
+
+def test_hamburg_elster_login_is_refused_on_the_rule_when_the_certificate_was_deleted() -> None:
+    quoted("hamburg", "Sonst muss zunächst ein ELSTER-Zertifikat hinterlegt werden.")
+    portal = ReferencePortal("hamburg")
+    _org, admin = organisation(portal, ADMIN)
+    rule = ("org.elster.login_needs_linked_certificate",)
+    assert portal.login_with_elster("cert-erika").rules == rule
+    assert portal.link_elster(admin, "cert-erika", "elster-muster").accepted
+    session = portal.login_with_elster("cert-erika").expect_str()
+    assert portal.unlink_elster(session).accepted
+    assert portal.login_with_elster("cert-erika").rules == rule
