@@ -61,10 +61,14 @@ def test_junit_root_time_is_the_wall_time_when_the_run_finished() -> None:
 def test_junit_total_time_is_the_run_wall_time_within_five_percent_when_run(
     tmp_path: Path,
 ) -> None:
-    report = run(RunConfig(lands=("hamburg",), seed=2, suites=("scenarios",), out=tmp_path))
+    suites = ("scenarios", "lifecycle")
+    report = run(RunConfig(lands=("hamburg",), seed=2, suites=suites, out=tmp_path))
     root = ET.parse(tmp_path / "junit.xml").getroot()
     assert sum(_cases(root).values()) == pytest.approx(report.summary.duration_s, rel=0.05)
-    assert {case.get("classname") for case in root.iter("testcase")} == {"hamburg.scenarios"}
+    assert {case.get("classname") for case in root.iter("testcase")} == {
+        "hamburg.scenarios",
+        "hamburg.lifecycle",
+    }
     properties = {p.get("name"): p.get("value") for p in root.iter("property")}
     assert (properties["seed"], properties["target"], properties["land"]) == (
         "2", "inprocess", "hamburg",
