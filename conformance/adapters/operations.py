@@ -44,6 +44,7 @@ through the portal's test API; ``test_hook`` operations (:data:`HOOKS`: ``advanc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -54,6 +55,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from skc.conformance.profile import Capability
 from skc.model.errors import CatalogError, UnknownNameError
 from skc.model.readings_file import compose_yaml_file, line_of, yaml_data
+from skc.model.validators import field_names
 
 OPERATIONS_FILE: Final = Path(__file__).with_name("operations.yaml")
 CORE: Final = "core"
@@ -76,6 +78,20 @@ class _ParamSpec(BaseModel):
     default: ParamDefault = None
     optional: bool = False
     choices: tuple[str, ...] = ()
+    field: str | tuple[str, ...] | None = None
+    fields: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_fields(self) -> _ParamSpec:
+        named = (self.field,) if isinstance(self.field, str) else (self.field or ())
+        unknown = sorted({*named, *self.fields.values()} - set(field_names()))
+        if unknown:
+            raise ValueError(f"unknown field {unknown[0]!r}; valid: {', '.join(field_names())}")
+        if self.fields and self.type != "mapping":
+            raise ValueError("'fields' (key -> field) is for a mapping parameter; use 'field'")
+        if named and self.type == "mapping":
+            raise ValueError("a mapping parameter names its fields per key ('fields')")
+        return self
 
 
 class _Returns(BaseModel):
@@ -118,6 +134,8 @@ class Param:
     required: bool
     default: ParamDefault = None
     choices: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()  # the fields whose rules bind the value (the account decides)
+    keys: tuple[tuple[str, str], ...] = ()  # a mapping's keys that carry a field: (key, field)
 
     @property
     def secret(self) -> bool:
@@ -165,6 +183,8 @@ def _operation(spec: _Declaration) -> Operation:
             required=not p.optional and "default" not in p.model_fields_set,
             default=p.default,
             choices=p.choices,
+            fields=(p.field,) if isinstance(p.field, str) else (p.field or ()),
+            keys=tuple(p.fields.items()),
         )
         for name, p in spec.params.items()
     )
@@ -249,6 +269,31 @@ def arguments_schema(op: Operation) -> dict[str, object]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class FormSlot:
+    """Where a value of a field enters a portal: a parameter of an operation, or one key of a
+    mapping parameter (``edit_profile``'s ``changes["house_number"]``)."""
+
+    field: str
+    operation: str
+    param: str
+    key: str | None = None
+
+
+def field_forms(declared: Mapping[str, Operation] | None = None) -> dict[str, tuple[FormSlot, ...]]:
+    """Which operations take which field, from the declarations (``field:`` and ``fields:``):
+    field -> the slots in declaration order. A parameter that names several fields (the new
+    address of an e-mail change: a citizen's or an organisation member's) is a slot of each."""
+    table: dict[str, list[FormSlot]] = {}
+    for op in (declared if declared is not None else OPERATIONS).values():
+        for param in op.params:
+            for field in param.fields:
+                table.setdefault(field, []).append(FormSlot(field, op.name, param.name))
+            for key, field in param.keys:
+                table.setdefault(field, []).append(FormSlot(field, op.name, param.name, key))
+    return {field: tuple(slots) for field, slots in table.items()}
+
+
 def operation(name: str) -> Operation:
     """The named operation; an unknown name raises an error listing the valid ones."""
     if name not in OPERATIONS:
@@ -258,6 +303,6 @@ def operation(name: str) -> Operation:
 
 __all__ = [
     "AUTHORITY", "CORE", "DECLARED", "HOOKS", "NEEDS", "OPERATIONS", "OPERATIONS_FILE",
-    "QUERIES", "SECRET_PARAMS", "Operation", "Param", "arguments_schema", "load_operations",
-    "operation",
+    "QUERIES", "SECRET_PARAMS", "FormSlot", "Operation", "Param", "arguments_schema",
+    "field_forms", "load_operations", "operation",
 ]  # fmt: skip

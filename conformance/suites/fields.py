@@ -10,9 +10,10 @@ findings describe them (length, character classes), and the replay reproduces th
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Final
+from functools import partial
+from typing import Final
 
-from hypothesis import example, given, seed
+from hypothesis import example, given, seed, settings
 from hypothesis import strategies as st
 
 from skc.conformance.adapters.identities import Identities
@@ -20,36 +21,16 @@ from skc.conformance.adapters.operations import operation
 from skc.conformance.lockstep import Unobservable
 from skc.conformance.steps import Secret, Step, Verbatim
 from skc.conformance.suites.base import Check, CheckContext, CheckResult, Pairs, guarded
+from skc.conformance.suites.forms import SECONDARY_FORMS, SERVICE, Form
+from skc.conformance.suites.forms import citizen_registration as _citizen
+from skc.conformance.suites.forms import organisation_registration as _organisation
 from skc.conformance.verdicts import Verdict
 from skc.model.ambiguity import Readings
 from skc.model.catalog import load_catalog
 from skc.model.lands import LandId
-from skc.model.sim.scenarios import ADULT, PHONE, QUESTION
+from skc.model.sim.rules import LandRules
 from skc.model.strategies import breakable_rules, fields_for, invalid_values, valid_values
 from skc.model.validators import validate
-
-SERVICE: Final = "svc-fields"
-_CITIZEN: Final = {
-    "first_name": "Anna", "last_name": "Muster", "salutation": "Frau",
-    "security_question": QUESTION, "security_answer": "$answer",
-}  # fmt: skip
-
-
-def _citizen(email: object, password: object, **extra: object) -> Step:
-    args = {"email": email, "password": password, **_CITIZEN, **extra}
-    return Step(do="register_citizen", args=args)
-
-
-def _organisation(org_name: object, admin_email: object, **org_data: object) -> Step:
-    args: dict[str, Any] = {
-        "org_name": org_name, "admin_email": admin_email, "admin_password": "$password",
-        "admin_first_name": "Erika", "admin_last_name": "Muster",
-        "admin_birth_date": ADULT.isoformat(), "services": [SERVICE], "admin_phone": PHONE,
-    }  # fmt: skip
-    if org_data:
-        args["org_data"] = org_data
-    return Step(do="register_organisation", args=args)
-
 
 # Edge values every run submits first: the example password with umlauts and ß in the place
 # of ASCII letters ("Aa12Bb34" is the help texts' own example).
@@ -71,7 +52,9 @@ FORMS: Final[dict[str, Callable[[str, str], Step]]] = {
     ),
     "org_email": lambda value, email: _organisation("Muster GmbH", Verbatim(value)),
     "org_name": lambda value, email: _organisation(Verbatim(value), email),
-    "postbox": lambda value, email: _organisation("Muster GmbH", email, postbox=Verbatim(value)),
+    "postbox": lambda value, email: _organisation(
+        "Muster GmbH", email, "$password", postbox=Verbatim(value)
+    ),
 }
 
 
@@ -79,7 +62,7 @@ FORMS: Final[dict[str, Callable[[str, str], Step]]] = {
 # Ihrer Organisation keine Hausnummer vorkommen, ..."), the field is probed on this form instead.
 ORGANISATION_FORMS: Final[dict[str, Callable[[str, str], Step]]] = {
     "house_number": lambda value, email: _organisation(
-        "Muster GmbH", email, house_number=Verbatim(value)
+        "Muster GmbH", email, "$password", house_number=Verbatim(value)
     ),
 }
 
@@ -163,17 +146,95 @@ def _field_rules(land: LandId, field: str) -> tuple[str, ...]:
     return tuple(r.id for r in catalog if r.field == field and r.stated(land))
 
 
+# A check of a further form runs a share of the profile's examples (``Form.share``): each
+# example walks the set-up (registration, activation, login, ...) before the value is
+# submitted, and one check covers valid values and every rule of the field there at once.
+_MIN_FURTHER_EXAMPLES: Final = 4
+
+
+def _wrap(field: str, value: str) -> Secret | Verbatim:
+    return Secret(value) if field == "password" else Verbatim(value)
+
+
+def _rules_in_scope(land: LandId, field: str, form: Form) -> tuple[str, ...]:
+    catalog = load_catalog()
+    return tuple(r for r in _field_rules(land, field) if catalog.rule(r).applies(land, form.scope))
+
+
+def _form_check(land: LandId, form: Form) -> Check:
+    """Valid values and values breaking each rule that binds the field in this form, submitted
+    through the form after its set-up steps; a finding names the form in its check id."""
+    field = form.field
+    cited = _rules_in_scope(land, field, form)
+    check_id = f"fields/{form.name}"
+
+    def run(ctx: CheckContext) -> CheckResult:
+        readings = ctx.profile.readings
+        rules = LandRules(land, readings)
+        if not form.offered(rules):
+            reason = f"the {land} help text describes no {form.operation} taking {field}"
+            return CheckResult(Verdict.NOT_APPLICABLE, cited, reason=reason)
+        breakable = [r for r in breakable_rules(land, field, readings) if r in cited]
+        cases: st.SearchStrategy[tuple[str | None, str]] = st.one_of(
+            valid_values(land, field, readings)
+            .filter(lambda v: bool(v) or not form.filled)
+            .map(lambda v: (None, v)),
+            *(invalid_values(land, field, r, readings).map(partial(_case, r)) for r in breakable),
+        )
+        base = ctx.settings
+        examples = max(_MIN_FURTHER_EXAMPLES, int(base.max_examples * form.share))
+
+        def body(pairs: Pairs) -> None:
+            def submit(case: tuple[str | None, str]) -> None:
+                rule, value = case
+                with pairs() as pair:
+                    if field in ADDRESS_FIELDS:
+                        value = _unique_address(land, field, value, readings, pair.identities)
+                    *set_up, last = form.steps(_wrap(field, value), rules)
+                    pair.run_all(set_up)
+                    pair.run(last.model_copy(update={"rule": rule}))
+
+            chosen = settings(base, max_examples=examples)
+            chosen(seed(ctx.seed)(given(cases)(submit)))()
+
+        return guarded(ctx, body, cited, check_id)
+
+    return Check("fields", form.name, cited, run)
+
+
+def _case(rule: str, value: str) -> tuple[str | None, str]:
+    return rule, value
+
+
+def _further_forms(land: LandId, field: str, readings: Readings | None) -> list[Form]:
+    """The forms beyond the field's registration form that the Land describes (under the
+    readings) and whose account kind some stated rule of the field binds."""
+    first = form_for(land, field)("x", "x@example.org").do
+    rules = LandRules(land, readings)
+    return [
+        form
+        for form in SECONDARY_FORMS
+        if form.field == field
+        and form.operation != first
+        and form.offered(rules)
+        and _rules_in_scope(land, field, form)
+    ]
+
+
 def field_checks(land: LandId, readings: Readings | None = None) -> list[Check]:
     """One check per field (valid values only) and per rule of each field that can be broken
-    under ``readings`` (a profile's alternative readings; default: the register's defaults)."""
+    under ``readings`` (a profile's alternative readings; default: the register's defaults),
+    through the field's registration form; then one check per further form that takes the
+    field (:mod:`skc.conformance.suites.forms`), valid and breaking values at once."""
     checks: list[Check] = []
-    for field in fields_for(land):
-        if field not in FORMS:
-            continue
+    fields = [field for field in fields_for(land) if field in FORMS]
+    for field in fields:
         checks.append(_field_check(land, field, None))
         checks.extend(
             _field_check(land, field, rule) for rule in breakable_rules(land, field, readings)
         )
+    for field in fields:
+        checks.extend(_form_check(land, form) for form in _further_forms(land, field, readings))
     return checks
 
 
