@@ -12,8 +12,9 @@ Uncovered sentences are missing rules or missing entries in ``model/register/non
 
 The same scan runs over normative markers ("muss", "kann nur", "nicht möglich",
 "erforderlich", "ausschließlich", "nur", "nicht", ...), section by section (a section starts at
-a line ending in "?"): :func:`uncovered_normative_sentences` is the second reading's report of
-the sentences no quote covers yet.
+a whole line that asks, or on Berlin's page after "zuklappen":
+:func:`skc.model.sources.sectioned_sentences`): :func:`uncovered_normative_sentences` reports
+the sentences no quote covers.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from skc.model.ambiguity import load_register
 from skc.model.catalog import load_catalog
 from skc.model.errors import CatalogError
 from skc.model.lands import LANDS, SEED_FILES, LandId
-from skc.model.sources import normalise, normalised_seed, sentences
+from skc.model.sources import normalise, normalised_seed, sectioned_sentences, sentences
 from skc.model.yaml_file import load_data_yaml
 
 _IGNORED = re.compile(
@@ -169,12 +170,8 @@ def markers_in(sentence: str) -> list[re.Match[str]]:
 
 
 def _sections(land: LandId) -> Iterator[tuple[str, str]]:
-    """(heading, sentence) for every sentence of the seed; a heading is a line ending in "?"."""
-    heading = ""
-    for sentence in sentences(SEED_FILES[land]):
-        if sentence.endswith("?") and not sentence.startswith("- "):
-            heading = sentence
-        yield heading, sentence
+    """(heading, sentence) for every sentence of the seed (see ``sectioned_sentences``)."""
+    return iter(sectioned_sentences(SEED_FILES[land]))
 
 
 def uncovered_normative_sentences(

@@ -46,6 +46,38 @@ def quote_occurs(seed_file: str, quote: str) -> bool:
     return normalise(quote) in normalised_seed(seed_file)
 
 
+# Berlin's page closes every section with the label of its fold button.
+_SECTION_CLOSE = "zuklappen"
+
+
+@cache
+def sectioned_sentences(seed_file: str) -> tuple[tuple[str, str], ...]:
+    """(heading, sentence) for every sentence of a seed that is not itself a heading.
+
+    A heading is a whole line that asks ("Wie kann ich ...?"), not an item of a table of
+    contents ("- Wie ...?") and not a question inside a line (the password examples end in
+    "?"). On a page that closes its sections with "zuklappen" (Berlin), the first sentence
+    after it heads the next section and still counts as a sentence of it.
+    """
+    out: list[tuple[str, str]] = []
+    heading, opened = "", False
+    for raw in seed_text(seed_file).splitlines():
+        line = normalise(raw)
+        if not line:
+            continue
+        if line == _SECTION_CLOSE:
+            opened = True
+            continue
+        if line.endswith("?") and not line.startswith("- "):
+            heading, opened = line, False
+            continue
+        parts = [part for part in _SENTENCE_END.split(line) if part]
+        if opened:
+            heading, opened = parts[0], False
+        out.extend((heading, part) for part in parts)
+    return tuple(out)
+
+
 @cache
 def sentences(seed_file: str) -> tuple[str, ...]:
     """Split a seed into sentences: each line, then each line at sentence ends."""

@@ -17,6 +17,7 @@ from skc.model.coverage import (
     uncovered_normative_sentences,
 )
 from skc.model.lands import LANDS, LandId
+from skc.model.sources import land_seed, sectioned_sentences
 
 
 def _nothing(land: LandId) -> list[str]:
@@ -71,3 +72,17 @@ def test_markers_are_found_when_a_sentence_says_what_must_or_cannot_happen() -> 
         "muss",
     ]
     assert markers_in("Sie erhalten ein neues Passwort per E-Mail.") == []
+
+
+def test_sections_start_at_whole_question_lines_and_after_zuklappen_when_split() -> None:
+    headings = {
+        land: {heading for heading, _ in sectioned_sentences(land_seed(land))} for land in LANDS
+    }
+    assert all("A§B$a%b?" not in found for found in headings.values())  # a password example
+    assert (
+        "Wie kann ich den elektronischen Personalausweis bzw. Aufenthaltstitel im Hamburg "
+        "Serviceportal nutzen?" in headings["hamburg"]
+    )
+    assert "Aufenthaltstitel im Hamburg Serviceportal nutzen?" not in headings["hamburg"]
+    assert "Ein selbstgewähltes Passwort muss:" in headings["berlin"]  # after "zuklappen"
+    assert len(headings["berlin"]) > 30
