@@ -172,7 +172,9 @@ def diff(
 
 @app.command("run")
 def run_suites(
-    target: Annotated[str, typer.Option(help="Where the portal is: inprocess.")] = "inprocess",
+    target: Annotated[
+        str, typer.Option(help="Where the portal is: inprocess, http://HOST:PORT, MODULE:FACTORY.")
+    ] = "inprocess",
     land: Annotated[
         list[str] | None, typer.Option(help="Land id, repeatable, or 'all' (default: all).")
     ] = None,
@@ -198,6 +200,9 @@ def run_suites(
     list_checks: Annotated[
         bool, typer.Option("--list-checks", help="Print the planned check ids and stop.")
     ] = False,
+    allow_remote: Annotated[
+        bool, typer.Option("--allow-remote", help="Allow an http(s) target on another host.")
+    ] = False,
 ) -> None:
     """Run the conformance suites against a portal and write JSONL, JUnit and HTML reports."""
     from skc.conformance.run_command import build_config, execute
@@ -208,7 +213,7 @@ def run_suites(
             target=target, lands=land or [], seed=seed, fault=fault, suites=suite or [],
             profile=profile, expected_failures=expected_failures,
             hypothesis_profile=hypothesis_profile, out=None if list_checks else out,
-            replay=replay, scenarios=scenarios,
+            replay=replay, scenarios=scenarios, allow_remote=allow_remote,
         )  # fmt: skip
         if list_checks:
             for land_id, check in planned_checks(config):
@@ -252,6 +257,47 @@ def simulate(
         )  # fmt: skip
     except HarnessError as exc:
         _fail(str(exc))
+
+
+@app.command()
+def serve(
+    land: Annotated[str | None, typer.Option(help="The Land of the served portal.")] = None,
+    fault: Annotated[str | None, typer.Option(help="Serve a portal with a seeded fault.")] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    db: Annotated[Path, typer.Option(help="SQLite file holding the portals' state (WAL).")] = Path(
+        "skc-portal.sqlite3"
+    ),
+    test_hooks: Annotated[
+        bool, typer.Option("--test-hooks", help="Serve the test hooks (clock, mail, instances).")
+    ] = False,
+    test_token: Annotated[
+        str | None, typer.Option(help="Bearer token of the test hooks (or $SKC_TEST_TOKEN).")
+    ] = None,
+    smtp: Annotated[str | None, typer.Option(help="Send mails to this HOST:PORT.")] = None,
+    openapi: Annotated[
+        bool, typer.Option("--openapi", help="Print the Portal Test API's OpenAPI document.")
+    ] = False,
+) -> None:
+    """Serve the reference portal of a Land as the Portal Test API (HTTP, OpenAPI 3.1)."""
+    from skc.service.command import ServeOptions, build_app
+    from skc.service.command import serve as run_server
+    from skc.service.openapi import render
+
+    if openapi:
+        sys.stdout.write(render())
+        return
+    if land is None:
+        _fail(f"skc serve needs --land (valid: {', '.join(LANDS)})")
+    options = ServeOptions(
+        land=land, fault=fault, host=host, port=port, db=db, test_hooks=test_hooks,
+        test_token=test_token, smtp=smtp,
+    )  # fmt: skip
+    try:
+        served = build_app(options)  # every option checked before the port is taken
+    except HarnessError as exc:
+        _fail(str(exc))
+    run_server(options, served)
 
 
 @app.command()

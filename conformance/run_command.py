@@ -63,8 +63,17 @@ def build_config(
     out: Path | None,
     replay: str | None,
     scenarios: Path | None,
+    allow_remote: bool = False,
 ) -> RunConfig:
     """Validate every option and input file; raise a HarnessError naming what is wrong."""
+    if target.startswith(("http://", "https://")) and not allow_remote:
+        from skc.conformance.adapters.http import is_loopback
+
+        if not is_loopback(target):
+            raise InputError(
+                f"--target {target} is not on this machine; a run creates and deletes accounts "
+                "there: add --allow-remote if that portal is meant for it"
+            )
     chosen = _lands(lands)
     for suite in suites:
         if suite not in SUITES:

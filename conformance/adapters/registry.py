@@ -3,6 +3,8 @@
 :func:`resolve_target` turns a target name into an adapter:
 
 * ``inprocess`` (the default): the bundled reference portal, with a seeded fault if given;
+* ``http://HOST:PORT``: a portal behind the Portal Test API (``skc serve`` or a vendor's),
+  through the HTTP adapter (:mod:`skc.conformance.adapters.http`);
 * ``MODULE:FACTORY``: an adapter written outside the project; the module is imported (from
   the installed packages or the current directory) and ``FACTORY(land=..., profile=...)`` is
   called (``FACTORY`` may be a dotted attribute path);
@@ -55,7 +57,7 @@ def registered() -> dict[str, EntryPoint]:
 
 def valid_targets() -> tuple[str, ...]:
     """Every target name that resolves now (besides ``MODULE:FACTORY``)."""
-    return (*BUILTIN, *sorted(registered()), "MODULE:FACTORY")
+    return (*BUILTIN, *sorted(registered()), "http://HOST:PORT", "MODULE:FACTORY")
 
 
 def _factory_from_path(target: str) -> object:
@@ -116,10 +118,9 @@ def resolve_target(
             f"{target!r} is another portal (leave out --fault, or use --target inprocess)"
         )
     if target.startswith(("http://", "https://")):
-        raise InputError(
-            f"target {target!r}: the HTTP adapter (Portal Test API) is not available yet; "
-            f"valid targets: {', '.join(valid_targets())}"
-        )
+        from skc.conformance.adapters.http import HttpAdapter  # httpx only when asked for
+
+        return HttpAdapter(target, land=land, profile=chosen)
     if ":" in target:
         return _adapter_from(_factory_from_path(target), target, land, chosen)
     plugins = registered()

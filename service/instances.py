@@ -1,0 +1,113 @@
+"""The portal instances one server holds: in memory, each saved to the store after a change.
+
+Every harness connection (one example) gets its own instance, created by the test hook
+``POST /test/portals``: a fresh reference portal of the server's Land (with the server's
+seeded fault, if any), its own virtual clock, accounts and outbox. The instance ``default``
+exists from the start, for clients without test hooks. An instance not in memory (after a
+restart) is loaded from its snapshot on first use (:mod:`skc.service.store`).
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass, field
+from typing import Final
+
+from skc.conformance.adapters.inprocess import InProcessConnection
+from skc.conformance.faults import Fault, faulty_rules
+from skc.model.ambiguity import Readings
+from skc.model.lands import LandId
+from skc.model.sim.portal import ReferencePortal
+from skc.model.sim.rules import LandRules
+from skc.service import snapshot
+from skc.service.store import Store, StoredPortal
+
+DEFAULT: Final = "default"
+
+
+@dataclass
+class Instance:
+    """One portal instance: the in-process connection (portal and eID client) and its lock."""
+
+    id: str
+    connection: InProcessConnection
+    delivered: int = 0  # mails of the outbox already handed to the mail transport
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def portal(self) -> ReferencePortal:
+        """The simulated portal."""
+        return self.connection.portal
+
+
+class Portals:
+    """Every instance of one server (one Land, one optional fault, one store)."""
+
+    def __init__(
+        self, land: LandId, store: Store, *, fault: Fault | None = None, readings: Readings | None
+    ) -> None:
+        if fault is not None and fault.land != land:
+            raise ValueError(f"fault {fault.name!r} is for {fault.land}, not {land}")
+        self.land = land
+        self.store = store
+        self.fault = fault
+        self.readings = readings
+        self._live: dict[str, Instance] = {}
+        self._lock = threading.Lock()
+        if self.get(DEFAULT) is None:
+            self._add(DEFAULT)
+
+    def __repr__(self) -> str:
+        return f"Portals({self.land!r}, {len(self._live)} in memory, {self.store!r})"
+
+    def _rules(self) -> LandRules:
+        if self.fault is not None:
+            return faulty_rules(self.fault, self.readings)
+        return LandRules(self.land, self.readings)
+
+    def _instance(self, portal_id: str, portal: ReferencePortal, rules: LandRules) -> Instance:
+        connection = InProcessConnection(portal, eid_pin_required=rules.stated("eid.pin_required"))
+        return Instance(portal_id, connection, delivered=len(portal.outbox))
+
+    def _add(self, portal_id: str) -> Instance:
+        rules = self._rules()
+        portal = ReferencePortal(self.land, readings=rules.readings, rules=rules)
+        instance = self._instance(portal_id, portal, rules)
+        self._live[portal_id] = instance
+        self.save(instance)
+        return instance
+
+    def create(self) -> Instance:
+        """A fresh instance with a new random id, saved before it is returned."""
+        with self._lock:
+            return self._add(f"p-{secrets.token_hex(8)}")
+
+    def get(self, portal_id: str) -> Instance | None:
+        """The instance with that id (loaded from the store if need be), or None."""
+        with self._lock:
+            found = self._live.get(portal_id)
+            if found is not None:
+                return found
+            stored = self.store.load(portal_id)
+            if stored is None or stored.land != self.land:
+                return None
+            rules = self._rules()
+            instance = self._instance(portal_id, snapshot.load(stored.snapshot, rules), rules)
+            self._live[portal_id] = instance
+            return instance
+
+    def save(self, instance: Instance) -> None:
+        """Write the instance's snapshot (one transaction)."""
+        fault = self.fault.name if self.fault is not None else None
+        data = snapshot.dump(instance.portal)
+        self.store.save(StoredPortal(instance.id, self.land, fault, data))
+
+    def delete(self, portal_id: str) -> bool:
+        """Forget an instance (memory and store); tell whether it existed."""
+        with self._lock:
+            known = self._live.pop(portal_id, None) is not None
+            return self.store.delete(portal_id) or known
+
+
+__all__ = ["DEFAULT", "Instance", "Portals"]
