@@ -12,8 +12,12 @@ beyond; a rule is probed at both sides when a run saw both. How a step's side is
   the forms whose accounts the Land's statement speaks of;
 * the number of services an organisation registers with: the list has ``min`` (at) or
   ``min - 1`` (past) entries;
-* other counts and ages (administrators, adults only), where the count lives in the portal's
-  state: the model refused a step naming the rule (past) or accepted a step citing it (at).
+* other counts (administrators), where the count lives in the portal's state: the model
+  refused a step naming the rule (past) or accepted a step citing it (at).
+
+An age limit (adults only) is never probed: the suites register fixed birth dates far from
+the eighteenth birthday, and the step cannot tell the portal's date, so it is counted as a
+limit not probed at both sides, which is what it is.
 """
 
 from __future__ import annotations
@@ -132,7 +136,10 @@ def probes(
     counted = limits - {r for r, _ in found} - {rule}
     catalog = rules.catalog
     counted = frozenset(
-        r for r in counted if catalog.rule(r).field is None and not rules.duration(r)
+        r
+        for r in counted
+        if catalog.rule(r).field is None
+        and {"min", "max"} & set(catalog.params(rules.land, r))  # counts, not ages or times
     )
     found.update((named, "past") for named in model.rules if named in counted)
     if model.accepted and cited is not None and cited in counted:

@@ -260,6 +260,55 @@ def simulate(
 
 
 @app.command()
+def coverage(
+    land: Annotated[
+        list[str] | None, typer.Option(help="Land id, repeatable (default: all).")
+    ] = None,
+    measure: Annotated[
+        bool,
+        typer.Option("--measure", help="Also run every suite on the reference portal and count."),
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the measuring run.")] = 1,
+    write: Annotated[
+        Path | None, typer.Option(help="Rewrite the coverage blocks of this Markdown file.")
+    ] = None,
+) -> None:
+    """Per Land: the stated rules the checks cite, those no check can observe, the rest and why.
+
+    Exit 1 when a stated rule is neither cited by a check nor listed with a reason in
+    model/register/unchecked.yaml."""
+    from skc.conformance import coverage as cov
+
+    lands = _lands(land)
+    planned = [cov.planned(land_id) for land_id in lands]
+    console = Console(soft_wrap=True)
+    console.print(cov.plan_markdown(lands), markup=False, highlight=False)
+    needed = {rule for entry in planned for rule in (*entry.unobservable, *entry.not_checked)}
+    for rule in sorted({rule for entry in planned for rule in entry.stale} - needed):
+        console.print(f"stale: {rule} is cited in every Land that states it; unlist it")
+    try:
+        if measure:
+            measured = cov.measure_reference(lands, seed)
+            console.print()
+            console.print(cov.measured_markdown(measured, seed), markup=False, highlight=False)
+        if write is not None:
+            cov.write_block(write, cov.PLAN_BLOCK, cov.plan_markdown(lands))
+            if measure:
+                cov.write_block(write, cov.MEASURED_BLOCK, cov.measured_markdown(measured, seed))
+    except HarnessError as exc:
+        _fail(str(exc))
+    unlisted = [f"{entry.land} {rule}" for entry in planned for rule in entry.unlisted]
+    if unlisted:
+        _err.print(
+            "[bold red]not covered and not listed:[/] " + console_text(", ".join(unlisted))
+            + " (cite the rule in a check, or list it with a reason in "
+            "model/register/unchecked.yaml)",
+            highlight=False,
+        )  # fmt: skip
+        raise typer.Exit(1)
+
+
+@app.command()
 def serve(
     land: Annotated[str | None, typer.Option(help="The Land of the served portal.")] = None,
     fault: Annotated[str | None, typer.Option(help="Serve a portal with a seeded fault.")] = None,

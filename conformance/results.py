@@ -166,6 +166,8 @@ class RunSummary:
     accounts_created: int = 0
     accounts_left: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    # per Land: rules exercised, limits probed at both sides (skc.conformance.coverage)
+    coverage: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -191,6 +193,7 @@ class RunSummary:
             "accounts_created": self.accounts_created,
             "accounts_left": list(self.accounts_left),
             "warnings": list(self.warnings),
+            "coverage": {land: dict(entry) for land, entry in self.coverage.items()},
         }
 
 
@@ -263,6 +266,7 @@ class RunState:
     ledger: list[LedgerEntry] = field(default_factory=list)
     checks_run: int = 0
     matched_entries: set[int] = field(default_factory=set)
+    probes: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # per Land
 
 
 __all__ = [

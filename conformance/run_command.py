@@ -211,11 +211,30 @@ class ConsoleHandler:
                 "(the 'account' lines of results.jsonl list them)",
                 highlight=False,
             )
+        _print_coverage(self.console, summary)
         style = _STATUS_STYLE[summary.status]
         print_(
             f"[{style}]{summary.status.value}[/]: {console_text(summary.status_reason)}",
             highlight=False,
         )
+
+
+def _print_coverage(console: Console, summary: RunSummary) -> None:
+    """Per Land: the share of stated rules exercised, and of limits probed at both sides."""
+    if not summary.coverage:
+        return
+    table = Table(
+        "Land", "rules exercised", "limits probed at both sides", "unobservable",
+        title="Coverage (skc coverage lists what is not covered and why)",
+    )  # fmt: skip
+    for land, cov in summary.coverage.items():
+        table.add_row(
+            land,
+            f"{cov['exercised']}/{cov['stated']} ({100 * cov['share']:.0f} %)",
+            f"{cov['both_sides']}/{cov['limits']} ({100 * cov['boundary_share']:.0f} %)",
+            str(len(cov["unobservable"])),
+        )
+    console.print(table)
 
 
 def _kind(result: Result) -> str:

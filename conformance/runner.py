@@ -14,7 +14,7 @@ from __future__ import annotations
 import shlex
 import signal
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -26,6 +26,7 @@ from skc.conformance.adapters.guard import CallGuard
 from skc.conformance.adapters.identities import AccountNamespace, LedgerEntry
 from skc.conformance.adapters.protocol import Adapter
 from skc.conformance.adapters.registry import resolve_target
+from skc.conformance.coverage import measure
 from skc.conformance.events import (
     Broadcast,
     CheckFinished,
@@ -229,6 +230,7 @@ class Session:
         results = self._results(land, check, outcome, took, scrub)
         self.state.results.extend(results)
         self.state.checks_run += 1
+        self.state.probes.setdefault(land, set()).update(outcome.probes)
         accounts = tuple(replace(e, cleanup=scrub(e.cleanup)) for e in ledger)
         self.state.ledger.extend(accounts)
         finished = CheckFinished(land, check.id, results, accounts, round(took, 4))
@@ -320,6 +322,10 @@ class Session:
             finished=datetime.now(UTC).isoformat(timespec="seconds"),
             duration_s=round(time.monotonic() - self.started, 3),
             accounts_created=len(state.ledger), accounts_left=left, warnings=warnings,
+            coverage={
+                land: cov.to_record()
+                for land, cov in measure(certification, state.probes, config.lands).items()
+            },
         )  # fmt: skip
         self.handler.handle(RunFinished(summary))
         return summary
@@ -334,6 +340,7 @@ class RunReport:
     summary: RunSummary
     ledger: tuple[LedgerEntry, ...] = ()
     secrets_seen: frozenset[str] = field(default=frozenset(), repr=False)
+    probes: Mapping[str, frozenset[tuple[str, str]]] = field(default_factory=dict)  # per Land
 
     @property
     def ok(self) -> bool:
@@ -417,6 +424,7 @@ def _run(
     return RunReport(
         header, tuple(session.state.results), summary, tuple(session.state.ledger),
         frozenset(session.secrets_seen),
+        {land: frozenset(found) for land, found in session.state.probes.items()},
     )  # fmt: skip
 
 

@@ -10,6 +10,9 @@ its position in the seed text; a sentence is covered when every number in it is 
 Uncovered sentences are missing rules or missing entries in ``model/register/non_rules.yaml``
 (things that are deliberately not rules).
 
+``model/register/unchecked.yaml`` lists the stated rules no check cites, each with why
+(:func:`load_unchecked`): unobservable from outside a portal, or not checked yet.
+
 The same scan runs over normative markers ("muss", "kann nur", "nicht möglich",
 "erforderlich", "ausschließlich", "nur", "nicht", ...), section by section (a section starts at
 a whole line that asks, or on Berlin's page after "zuklappen":
@@ -24,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -65,6 +69,27 @@ class _NonRuleFile(BaseModel):
     non_rules: tuple[NonRule, ...]
 
 
+class Unchecked(BaseModel):
+    """A stated rule no check cites, and why (``model/register/unchecked.yaml``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule: str
+    why: Literal["unobservable", "not-checked"]
+    reason: str = Field(min_length=20)
+    lands: tuple[LandId, ...] = ()  # empty: every Land that states the rule
+
+    def covers(self, land: LandId) -> bool:
+        """Tell whether the entry speaks for the Land."""
+        return not self.lands or land in self.lands
+
+
+class _UncheckedFile(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    unchecked: tuple[Unchecked, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class NumericSentence:
     """A seed sentence that states a number, with the numbers no quote cites."""
@@ -83,6 +108,28 @@ def load_non_rules() -> tuple[NonRule, ...]:
         return _NonRuleFile.model_validate(load_data_yaml(text)).non_rules
     except (yaml.YAMLError, ValidationError) as exc:
         raise CatalogError(f"{name}: {exc}") from exc
+
+
+@cache
+def load_unchecked() -> tuple[Unchecked, ...]:
+    """Load ``model/register/unchecked.yaml`` (cached); an unknown rule id is an error."""
+    name = "model/register/unchecked.yaml"
+    text = resources.files("skc.model").joinpath("register", "unchecked.yaml").read_text("utf-8")
+    try:
+        entries = _UncheckedFile.model_validate(load_data_yaml(text)).unchecked
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise CatalogError(f"{name}: {exc}") from exc
+    catalog = load_catalog()
+    for entry in entries:
+        if entry.rule not in catalog.ids:
+            raise CatalogError(f"{name}: unknown rule {entry.rule!r} (`skc rules` lists them)")
+    return entries
+
+
+def unchecked_rules(land: LandId) -> dict[str, Unchecked]:
+    """The Land's stated rules listed as unchecked, by rule id."""
+    catalog = load_catalog()
+    return {e.rule: e for e in load_unchecked() if e.covers(land) and catalog.stated(land, e.rule)}
 
 
 def cited_quotes(land: LandId) -> Iterator[str]:
@@ -209,10 +256,13 @@ __all__ = [
     "NonRule",
     "NormativeSentence",
     "NumericSentence",
+    "Unchecked",
     "cited_quotes",
     "load_non_rules",
+    "load_unchecked",
     "markers_in",
     "numbers_in",
+    "unchecked_rules",
     "uncovered_normative_sentences",
     "uncovered_numeric_sentences",
 ]
