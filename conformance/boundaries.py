@@ -7,9 +7,10 @@ beyond; a rule is probed at both sides when a run saw both. How a step's side is
 
 * time limits: a clock jump ``advance(limit_of=RULE, offset_seconds=N)`` lands one second
   before the limit (``N < 0``: at) or after it (``N > 0``: past);
-* field lengths and the number of password criteria: the value a form submits measures exactly
-  the limit (at) or one beyond (past), counted as the model counts (``text.length_unit``), on
-  the forms whose accounts the Land's statement speaks of;
+* field lengths and the number of password criteria: the value a form submits (where
+  ``operations.yaml`` declares the field of a parameter) measures exactly the limit (at) or one
+  beyond (past), counted as the model counts (``text.length_unit``), on the forms whose
+  accounts the Land's statement speaks of;
 * the number of services an organisation registers with: the list has ``min`` (at) or
   ``min - 1`` (past) entries;
 * other counts (administrators), where the count lives in the portal's state: the model
@@ -26,6 +27,7 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Final, Literal
 
+from skc.conformance.adapters.operations import OPERATIONS, operation
 from skc.model.catalog import ParamValue, Scope, load_catalog
 from skc.model.checks import criteria_met, length
 from skc.model.lands import LandId
@@ -36,13 +38,6 @@ Side = Literal["at", "past"]
 Probe = tuple[str, Side]
 SIDES: Final[tuple[Side, ...]] = ("at", "past")
 
-# Parameters of an operation (or keys of its mapping parameters) that carry a field's value.
-_FIELD_PARAMS: Final = {
-    "password": "password", "new_password": "password", "admin_password": "password",
-    "org_name": "org_name", "house_number": "house_number", "postbox": "postbox",
-}  # fmt: skip
-# Operations whose "password" parameter is a credential being presented, not a new password.
-_CREDENTIALS: Final = frozenset({"login", "delete_account", "login_with_other_account"})
 _ORGANISATION_FORMS: Final = frozenset(
     {"register_organisation", "edit_organisation", "add_org_user", "activate_org_user",
      "set_user_password"}
@@ -64,14 +59,20 @@ def limit_rules(land: LandId) -> tuple[str, ...]:
 
 
 def _values(op: str, args: Mapping[str, object]) -> Iterator[tuple[str, str]]:
-    """(field, value) for every field value the operation's arguments submit."""
-    for name, value in args.items():
-        if isinstance(value, Mapping):
-            yield from _values(op, value)
-        elif isinstance(value, str) and name in _FIELD_PARAMS:
-            if name == "password" and op in _CREDENTIALS:
-                continue
-            yield _FIELD_PARAMS[name], value
+    """(field, value) for every field value the arguments submit, as the operation declares
+    them (``field:`` on a parameter, ``fields:`` on a mapping's keys; a login's password is a
+    credential presented, declared with no field)."""
+    if op not in OPERATIONS:
+        return
+    for param in operation(op).params:
+        value = args.get(param.name)
+        if isinstance(value, str):
+            yield from ((field, value) for field in param.fields)
+        elif isinstance(value, Mapping):
+            for key, field in param.keys:
+                item = value.get(key)
+                if isinstance(item, str):
+                    yield field, item
 
 
 def _side(measure: int, limit: int, beyond: int) -> Side | None:

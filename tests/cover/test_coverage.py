@@ -100,7 +100,7 @@ def test_citizen_house_number_probes_nothing_where_the_rule_speaks_of_organisati
     limit = load_catalog().param("hamburg", "house_number.max_length", "max")
     assert isinstance(limit, int)
     value = "1" * (limit + 1)
-    assert not _probes("hamburg", "edit_profile", {"profile": {"house_number": value}})
+    assert not _probes("hamburg", "edit_profile", {"changes": {"house_number": value}})
     org = _probes("hamburg", "register_organisation", {"org_data": {"house_number": value}})
     assert ("house_number.max_length", "past") in org
 
