@@ -19,6 +19,8 @@ from skc import __version__
 from skc.card.cli import card_app
 from skc.conformance import catalog_views
 from skc.conformance.batch import run_batch
+from skc.conformance.certify_cli import certify_app
+from skc.conformance.certify_cli import verify as verify_package
 from skc.conformance.hypothesis_home import use_cache_home
 from skc.conformance.redact import console_text
 from skc.model.ambiguity import Readings
@@ -203,8 +205,15 @@ def run_suites(
     allow_remote: Annotated[
         bool, typer.Option("--allow-remote", help="Allow an http(s) target on another host.")
     ] = False,
+    certify: Annotated[
+        Path | None, typer.Option(help="Also write a certification package per Land here.")
+    ] = None,
+    sign_key: Annotated[
+        Path | None, typer.Option(help="Sign the packages with this Ed25519 key (PEM).")
+    ] = None,
 ) -> None:
     """Run the conformance suites against a portal and write JSONL, JUnit and HTML reports."""
+    from skc.conformance.certify_cli import prepare_certification, write_certification
     from skc.conformance.run_command import build_config, execute
     from skc.conformance.runner import planned_checks
 
@@ -219,7 +228,10 @@ def run_suites(
             for land_id, check in planned_checks(config):
                 print(f"{land_id} {check.id}")
             return
+        key = prepare_certification(config, certify, sign_key)
         report = execute(config, Console(soft_wrap=True), progress=progress)
+        if certify is not None:
+            write_certification(config, report, certify, key)
     except HarnessError as exc:
         _fail(str(exc))
     raise typer.Exit(0 if report.ok else 1)
@@ -358,6 +370,8 @@ def demo() -> None:
 
 
 app.add_typer(card_app)  # skc card serve / profiles (skc.card; imports the card lazily)
+app.add_typer(certify_app)  # skc certify verify / keygen
+app.command("verify")(verify_package)  # skc verify PACKAGE
 
 
 def main() -> None:

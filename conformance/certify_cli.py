@@ -1,0 +1,124 @@
+"""``skc certify`` (verify, keygen), ``skc verify`` and the ``--certify`` step of ``skc run``.
+
+Exit codes of ``verify``: 0 the package is intact (notes, such as an older catalog, are
+printed), 1 something changed (each changed, missing or added file is named, or the signature
+fails), 2 not a package or a bad key file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from skc.conformance.redact import console_text
+from skc.model.errors import HarnessError, InputError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from skc.conformance.runner import RunConfig, RunReport
+
+certify_app = typer.Typer(
+    name="certify", help="Certification packages: verify one, make a signing key.",
+    no_args_is_help=True,
+)  # fmt: skip
+_out = Console(soft_wrap=True, highlight=False)
+_err = Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+def prepare_certification(
+    config: RunConfig, certify: Path | None, sign_key: Path | None
+) -> Ed25519PrivateKey | None:
+    """Before the run: refuse a package directory or key that cannot be used (InputError)."""
+    from skc.conformance.certify import check_certify_dir, load_sign_key
+
+    if certify is None:
+        if sign_key is not None:
+            raise InputError("--sign-key signs a certification package: add --certify DIR")
+        return None
+    if config.out is None:
+        raise InputError("--certify packages the run's reports: give --out too")
+    check_certify_dir(certify, config.target, config.lands)
+    return load_sign_key(sign_key) if sign_key is not None else None
+
+
+def write_certification(
+    config: RunConfig, report: RunReport, certify: Path, key: Ed25519PrivateKey | None
+) -> None:
+    """After the run: one package per Land, and where they are."""
+    from skc.conformance.certify import MANIFEST, write_packages
+
+    assert config.out is not None  # prepare_certification refused a run without --out
+    packages = write_packages(
+        config.out, certify, profile_for=config.profile_for, profile_path=config.profile_path,
+        expected_path=config.expected_path, expected=config.expected,
+        secrets=report.secrets_seen, sign_key=key,
+    )  # fmt: skip
+    for package in packages:
+        manifest = json.loads((package / MANIFEST).read_text(encoding="utf-8"))
+        _out.print(console_text(f"package: {package} ({manifest['status']})"))
+
+
+def verify(
+    package: Annotated[Path, typer.Argument(help="A directory written by skc run --certify.")],
+    public_key: Annotated[
+        Path | None, typer.Option(help="The signer's Ed25519 public key (PEM) to check against.")
+    ] = None,
+) -> None:
+    """Check a certification package: digests, signature, and the catalog it was made from."""
+    from skc.conformance.certify_verify import verify_package
+
+    try:
+        found = verify_package(package, public_key)
+    except (HarnessError, OSError, ValueError) as exc:
+        _err.print(f"[bold red]error:[/] {console_text(str(exc))}")
+        raise typer.Exit(2) from exc
+    for problem in found.problems:
+        _out.print(f"[red]{console_text(problem)}[/]")
+    for note in found.notes:
+        _out.print(f"note: {console_text(note)}")
+    status = found.manifest.get("status", "?")
+    if found.intact:
+        _out.print(console_text(f"intact: {package} ({found.manifest.get('land')}, {status})"))
+        raise typer.Exit(0)
+    _out.print(console_text(f"TAMPERED: {package}: {len(found.problems)} difference(s)"))
+    raise typer.Exit(1)
+
+
+@certify_app.command("keygen")
+def keygen(
+    key: Annotated[Path, typer.Argument(help="Where to write the private key (PEM).")],
+) -> None:
+    """Make an Ed25519 signing key (KEY) and its public key (KEY.pub) for --sign-key."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        NoEncryption,
+        PrivateFormat,
+        PublicFormat,
+    )
+
+    public = key.with_name(key.name + ".pub")
+    for path in (key, public):
+        if path.exists():
+            _err.print(
+                f"[bold red]error:[/] {console_text(str(path))} exists; keys are not overwritten"
+            )
+            raise typer.Exit(2)
+    private = Ed25519PrivateKey.generate()
+    key.parent.mkdir(parents=True, exist_ok=True)
+    key.touch(mode=0o600)
+    key.write_bytes(private.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+    public.write_bytes(
+        private.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    )
+    _out.print(console_text(f"signing key: {key}\npublic key: {public}"))
+
+
+certify_app.command("verify")(verify)
+
+__all__ = ["certify_app", "keygen", "prepare_certification", "verify", "write_certification"]
