@@ -24,10 +24,12 @@ limit not probed at both sides, which is what it is.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import Final, Literal
 
 from skc.conformance.adapters.operations import OPERATIONS, operation
+from skc.model.ambiguity import Readings
 from skc.model.catalog import ParamValue, Scope, load_catalog
 from skc.model.checks import criteria_met, length
 from skc.model.lands import LandId
@@ -58,6 +60,64 @@ def limit_rules(land: LandId) -> tuple[str, ...]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _FieldLimit:
+    rule: str
+    measure: Literal["length", "criteria"]
+    limit: int
+    beyond: int  # +1: one more than a maximum; -1: one less than a minimum
+    optional: bool  # an empty value is no probe of its minimum
+    scopes: frozenset[Scope]
+
+
+_SERVICES: Final = "org.registration.min_services"
+_SCOPES: Final[tuple[Scope, ...]] = ("citizen", "organisation")
+
+
+class Bounds:
+    """A Land's limits under the readings, prepared once per lock-step pair's Land: the
+    :func:`probes` of a step cost a few dictionary look-ups."""
+
+    def __init__(self, rules: LandRules) -> None:
+        catalog = rules.catalog
+        self.readings = rules.readings
+        self.limits = frozenset(limit_rules(rules.land))
+        self.fields: dict[str, list[_FieldLimit]] = {}
+        counted: set[str] = set()
+        for rule_id in sorted(self.limits):
+            rule = catalog.rule(rule_id)
+            params = catalog.params(rules.land, rule_id)
+            scopes = frozenset(s for s in _SCOPES if rules.applies(rule_id, s))
+            if rule.field is None:
+                if {"min", "max"} & set(params) and rule_id != _SERVICES:
+                    counted.add(rule_id)  # counts, not ages or times
+                continue
+            if "required" in params:
+                required = rules.int_param(rule_id, "required")
+                if required is not None:
+                    limit = _FieldLimit(rule_id, "criteria", required, -1, False, scopes)
+                    self.fields.setdefault(rule.field, []).append(limit)
+                continue
+            for name, beyond in (("min", -1), ("max", 1)):
+                value = rules.int_param(rule_id, name) if name in params else None
+                if value is not None:
+                    optional = name == "min" and "max" in params
+                    limit = _FieldLimit(rule_id, "length", value, beyond, optional, scopes)
+                    self.fields.setdefault(rule.field, []).append(limit)
+        self.counted = frozenset(counted)
+        self.min_services = rules.int_param(_SERVICES, "min") if _SERVICES in self.limits else None
+
+
+@cache
+def _bounds(land: LandId, readings: tuple[tuple[str, str], ...]) -> Bounds:
+    return Bounds(LandRules(land, Readings(dict(readings))))
+
+
+def bounds(rules: LandRules) -> Bounds:
+    """The prepared limits of the Land under the rules' readings (cached)."""
+    return _bounds(rules.land, tuple(sorted(rules.readings.items())))
+
+
 def _values(op: str, args: Mapping[str, object]) -> Iterator[tuple[str, str]]:
     """(field, value) for every field value the arguments submit, as the operation declares
     them (``field:`` on a parameter, ``fields:`` on a mapping's keys; a login's password is a
@@ -83,69 +143,46 @@ def _side(measure: int, limit: int, beyond: int) -> Side | None:
     return None
 
 
-def _field_probes(rules: LandRules, op: str, args: Mapping[str, object]) -> Iterator[Probe]:
-    catalog = rules.catalog
+def _field_probes(prepared: Bounds, op: str, args: Mapping[str, object]) -> Iterator[Probe]:
     scope: Scope = "organisation" if op in _ORGANISATION_FORMS else "citizen"
     for field, value in _values(op, args):
-        for rule in catalog.for_field(field):
-            if not rules.applies(rule.id, scope):
+        size: int | None = None
+        for limit in prepared.fields.get(field, ()):
+            if scope not in limit.scopes or (limit.optional and value == ""):
                 continue
-            if rule.id.endswith("character_classes"):
-                required = rules.int_param(rule.id, "required")
-                if required is not None:
-                    side = _side(criteria_met(value, rules.readings), required, -1)
-                    if side is not None:
-                        yield rule.id, side
-                continue
-            size = length(value, rules.readings)
-            params = catalog.params(rules.land, rule.id)
-            for name, beyond in (("min", -1), ("max", 1)):
-                if name not in params or (name == "min" and value == "" and "max" in params):
-                    continue  # an empty optional field is no probe of its minimum
-                limit = rules.int_param(rule.id, name)
-                side = _side(size, limit, beyond) if limit is not None else None
-                if side is not None:
-                    yield rule.id, side
+            if limit.measure == "criteria":
+                measured = criteria_met(value, prepared.readings)
+            else:
+                size = length(value, prepared.readings) if size is None else size
+                measured = size
+            side = _side(measured, limit.limit, limit.beyond)
+            if side is not None:
+                yield limit.rule, side
 
 
 def probes(
-    rules: LandRules,
-    op: str,
-    args: Mapping[str, object],
-    cited: str | None,
-    model: Outcome,
-    limits: frozenset[str],
+    prepared: Bounds, op: str, args: Mapping[str, object], cited: str | None, model: Outcome
 ) -> set[Probe]:
-    """The boundary probes of one step, from its (model-side) arguments and the model's outcome.
-
-    ``limits`` are the Land's rules with a boundary (:func:`limit_rules`).
-    """
+    """The boundary probes of one step, from its (model-side) arguments and the model's
+    outcome; ``prepared`` is the Land's :func:`bounds`."""
     found: set[Probe] = set()
     if op == "advance":
         rule, offset = args.get("limit_of"), args.get("offset_seconds", 0)
-        if isinstance(rule, str) and rule in limits and isinstance(offset, int) and offset:
+        if isinstance(rule, str) and rule in prepared.limits and isinstance(offset, int) and offset:
             found.add((rule, "at" if offset < 0 else "past"))
         return found
-    found.update(p for p in _field_probes(rules, op, args) if p[0] in limits)
+    found.update(_field_probes(prepared, op, args))
     services = args.get("services")
-    rule = "org.registration.min_services"
-    if op == "register_organisation" and isinstance(services, list) and rule in limits:
-        minimum = rules.int_param(rule, "min")
+    if op == "register_organisation" and isinstance(services, list):
+        minimum = prepared.min_services
         side = _side(len(services), minimum, -1) if minimum is not None else None
         if side is not None:
-            found.add((rule, side))
-    counted = limits - {r for r, _ in found} - {rule}
-    catalog = rules.catalog
-    counted = frozenset(
-        r
-        for r in counted
-        if catalog.rule(r).field is None
-        and {"min", "max"} & set(catalog.params(rules.land, r))  # counts, not ages or times
-    )
-    found.update((named, "past") for named in model.rules if named in counted)
-    if model.accepted and cited is not None and cited in counted:
+            found.add((_SERVICES, side))
+    if not model.accepted:
+        found.update((named, "past") for named in model.rules if named in prepared.counted)
+    elif cited is not None and cited in prepared.counted:
         found.add((cited, "at"))
     return found
 
 
-__all__ = ["SIDES", "Probe", "Side", "limit_rules", "probes"]
+__all__ = ["SIDES", "Bounds", "Probe", "Side", "bounds", "limit_rules", "probes"]

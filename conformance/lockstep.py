@@ -30,7 +30,7 @@ from skc.conformance.adapters.guard import CallGuard, GuardedConnection
 from skc.conformance.adapters.identities import Identities, LedgerEntry
 from skc.conformance.adapters.operations import OPERATIONS, Operation, operation
 from skc.conformance.adapters.protocol import Connection
-from skc.conformance.boundaries import Probe, limit_rules, probes
+from skc.conformance.boundaries import Probe, bounds, probes
 from skc.conformance.mismatch import Kind, Mismatch, attribute, catalog_rules, classify
 from skc.conformance.profile import Capability, PortalProfile
 from skc.conformance.steps import Secret, Step, Verbatim, resolve
@@ -154,7 +154,7 @@ class Lockstep:
         self.log: list[Step] = []
         self.exercised: set[str] = set()
         self.probes: set[Probe] = set()  # (rule, side) of the boundaries the steps tried
-        self._limits = frozenset(limit_rules(profile.land))
+        self._bounds = bounds(self.rules)
         self.secrets_used: set[str] = set()
         self.passwords_used: set[str] = set()
         self.warnings: list[str] = []
@@ -235,9 +235,7 @@ class Lockstep:
         if step.do == "advance":
             self._advance(step)
             accepted = Outcome(accepted=True)
-            self.probes |= probes(
-                self.rules, "advance", step.args, step.rule, accepted, self._limits
-            )
+            self.probes |= probes(self._bounds, "advance", step.args, step.rule, accepted)
             return accepted, accepted
         if step.do == "mail_token":
             return self._mail_token(step)
@@ -255,7 +253,7 @@ class Lockstep:
         model_out = self.model.call(op.name, model_args)
         target_out = self.target.call(op.name, target_args)
         self.exercised.update(catalog_rules(model_out))
-        self.probes |= probes(self.rules, op.name, model_args, step.rule, model_out, self._limits)
+        self.probes |= probes(self._bounds, op.name, model_args, step.rule, model_out)
         if op.creates_account is not None and target_out.accepted:
             self._created(op, target_args)
         if step.save:

@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from skc.conformance import coverage as coverage_module
-from skc.conformance.boundaries import limit_rules, probes
+from skc.conformance.boundaries import bounds, limit_rules, probes
 from skc.conformance.cli import app
 from skc.conformance.coverage import (
     PLAN_BLOCK,
@@ -70,10 +70,7 @@ def test_write_block_refuses_a_file_without_markers_when_asked(tmp_path: Path) -
 def _probes(
     land: LandId, op: str, args: dict[str, object], model: Outcome | None = None
 ) -> set[tuple[str, str]]:
-    rules = LandRules(land)
-    found = probes(
-        rules, op, args, None, model or Outcome(accepted=True), frozenset(limit_rules(land))
-    )
+    found = probes(bounds(LandRules(land)), op, args, None, model or Outcome(accepted=True))
     return set(found)
 
 
@@ -174,14 +171,13 @@ def test_skc_coverage_prints_the_table_and_exits_zero_when_every_rule_is_account
 def test_count_limit_is_probed_by_the_models_verdict_but_an_age_limit_never_when_members_join() -> (
     None
 ):
-    rules = LandRules("berlin")  # "Es kann maximal 2 Master-Accounts geben"
-    limits = frozenset(limit_rules("berlin"))
+    prepared = bounds(LandRules("berlin"))  # "Es kann maximal 2 Master-Accounts geben"
     refused = Outcome(accepted=False, rules=("org.admins.max",))
-    assert probes(rules, "add_org_user", {}, "org.admins.max", refused, limits) == {
+    assert probes(prepared, "add_org_user", {}, "org.admins.max", refused) == {
         ("org.admins.max", "past")
     }
-    assert probes(rules, "add_org_user", {}, "org.admins.max", Outcome(accepted=True), limits) == {
+    assert probes(prepared, "add_org_user", {}, "org.admins.max", Outcome(accepted=True)) == {
         ("org.admins.max", "at")
     }
     minor = Outcome(accepted=False, rules=("org.admins.adults_only",))
-    assert not probes(rules, "add_org_user", {}, "org.admins.adults_only", minor, limits)
+    assert not probes(prepared, "add_org_user", {}, "org.admins.adults_only", minor)
