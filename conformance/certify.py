@@ -25,7 +25,6 @@ temporary directory and renamed into place, so nothing is ever half-written.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -33,11 +32,11 @@ import shutil
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from skc import __version__
+from skc.conformance.digests import catalog_digests, sha256_file
 from skc.conformance.redact import Scrubber
 from skc.conformance.reports import read_records, write_html, write_junit
 from skc.conformance.reports.stream import RESULTS_FILE
@@ -67,25 +66,9 @@ _STATUSES: Final = (
 _NOT_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def sha256_file(path: Path) -> str:
-    """The SHA-256 hex digest of a file."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def package_name(target: str, land: str) -> str:
     """The directory name of a portal's package for a Land: ``inprocess-berlin``."""
     return f"{_NOT_NAME.sub('-', target).strip('-.') or 'portal'}-{land}"
-
-
-def catalog_digests() -> dict[str, dict[str, str]]:
-    """SHA-256 of every catalog file and every help text, as the installed harness reads them."""
-    model = resources.files("skc.model")
-    groups = {"rules": "*.yaml", "register": "*.yaml", "seeds": "*.txt"}
-    out: dict[str, dict[str, str]] = {}
-    for folder, pattern in groups.items():
-        directory = Path(str(model.joinpath(folder)))
-        out[folder] = {p.name: sha256_file(p) for p in sorted(directory.glob(pattern))}
-    return out
 
 
 def check_certify_dir(directory: Path, target: str, lands: Sequence[LandId]) -> None:
@@ -402,13 +385,11 @@ __all__ = [
     "MANIFEST",
     "SIGNATURE",
     "SUMS",
-    "catalog_digests",
     "check_certify_dir",
     "land_status",
     "load_sign_key",
     "package_name",
     "rule_status",
-    "sha256_file",
     "stated_rules",
     "write_packages",
 ]

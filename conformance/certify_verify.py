@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from skc import __version__
-from skc.conformance.certify import MANIFEST, SIGNATURE, SUMS, catalog_digests, sha256_file
+from skc.conformance.certify import MANIFEST, SIGNATURE, SUMS
+from skc.conformance.digests import catalog_digests, sha256_file
 from skc.model.errors import InputError
 
 

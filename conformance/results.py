@@ -23,6 +23,7 @@ from enum import StrEnum
 from typing import Any, Final
 
 from skc.conformance.adapters.identities import LedgerEntry
+from skc.conformance.digests import catalog_digests, combined, file_digest
 from skc.conformance.verdicts import Verdict, worst
 from skc.model.catalog import load_catalog
 from skc.model.lands import SEED_FILES, LandId
@@ -142,12 +143,31 @@ class RunHeader:
     expected_failures: str | None = None
     scenarios: str | None = None
 
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """What the verdicts depend on: catalog and help-text digests, the inputs' digests."""
+        digests = catalog_digests()
+        return {
+            "catalog_sha256": combined(
+                {
+                    f"{folder}/{name}": digest
+                    for folder in ("rules", "register")
+                    for name, digest in digests[folder].items()
+                }
+            ),
+            "help_texts": {
+                SEED_FILES[land]: digests["seeds"].get(SEED_FILES[land]) for land in self.lands
+            },
+            "profile_sha256": file_digest(self.profile),
+            "expected_failures_sha256": file_digest(self.expected_failures),
+        }
+
     def to_record(self) -> dict[str, Any]:
         """The ``run`` line of ``results.jsonl``."""
         data = asdict(self)
         data["lands"] = list(self.lands)
         data["suites"] = list(self.suites)
-        return {"type": "run", **data}
+        return {"type": "run", **data, **self.manifest}
 
 
 @dataclass(frozen=True, slots=True)

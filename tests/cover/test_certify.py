@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from skc.conformance.certify import SUMS, land_status, rule_status, sha256_file
+from skc.conformance.certify import SUMS, land_status, rule_status
 from skc.conformance.certify_verify import verify_package
 from skc.conformance.cli import app
+from skc.conformance.digests import sha256_file
 from skc.conformance.steps import secret_values
 from skc.model.catalog import load_catalog
 from skc.model.lands import SEED_FILES
@@ -190,3 +191,14 @@ def test_rule_status_tells_expected_failures_from_failures_when_both_occur() -> 
     assert rule_status([known, fail]) == "failed"
     assert rule_status([{"verdict": "not-applicable"}]) == "not applicable"
     assert rule_status([]) == "not covered"
+
+
+def test_run_header_records_what_the_verdicts_depend_on_when_a_run_starts(
+    certified: Path,
+) -> None:
+    header = json.loads((certified / "results.jsonl").open(encoding="utf-8").readline())
+    seed = MODEL / "seeds" / SEED_FILES["hamburg"]
+    assert header["help_texts"] == {SEED_FILES["hamburg"]: sha256_file(seed)}
+    assert len(header["catalog_sha256"]) == 64
+    assert header["profile_sha256"] == sha256_file(certified.parents[1] / "profile.yaml")
+    assert header["expected_failures_sha256"] == sha256_file(certified.parents[1] / "known.yaml")
