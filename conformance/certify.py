@@ -7,7 +7,8 @@
     │                         status and why, SHA-256 of every catalog file and help text (with
     │                         where the text came from), the expected failures with reasons
     ├── rules.json            every rule the Land's help text states: title, quotes, parameters
-    │                         (under the profile's readings), status, checks, reasons
+    │                         (under the profile's readings), the SHA-256 of each cited
+│                         sentence, status, checks, reasons
     ├── results.jsonl         the run's records of this Land, with this Land's summary
     ├── junit.xml, report.html   rendered from those records
     ├── evidence/             one text file per failure, error and expected failure
@@ -37,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from skc import __version__
 from skc.conformance.digests import catalog_digests, sha256_file
+from skc.conformance.drift import cited_sentences, sentence_hash
 from skc.conformance.redact import Scrubber
 from skc.conformance.reports import read_records, write_html, write_junit
 from skc.conformance.reports.stream import RESULTS_FILE
@@ -115,6 +117,7 @@ def stated_rules(
     by_rule: dict[str, list[Mapping[str, Any]]] = {}
     for result in results:
         by_rule.setdefault(str(result.get("rule")), []).append(result)
+    cited = cited_sentences(land)
     rules = []
     for rule in load_catalog():
         if not rule.stated(land):
@@ -124,6 +127,9 @@ def stated_rules(
         rules.append({
             "id": rule.id, "title": rule.title, "family": rule.family,
             "seed": SEED_FILES[land], "quotes": list(statement.quotes),
+            "sentences": [
+                {"text": text, "sha256": sentence_hash(text)} for text in cited.get(rule.id, ())
+            ],
             "parameters": {k: _plain(v) for k, v in resolve_params(rule, land, readings).items()},
             "status": rule_status(own),
             "checks": sorted({str(r.get("check")) for r in own}),

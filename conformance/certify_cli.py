@@ -1,8 +1,9 @@
-"""``skc certify`` (verify, keygen), ``skc verify`` and the ``--certify`` step of ``skc run``.
+"""``skc certify`` (verify, keygen), ``skc verify``, ``skc drift`` and ``skc run --certify``.
 
 Exit codes of ``verify``: 0 the package is intact (notes, such as an older catalog, are
 printed), 1 something changed (each changed, missing or added file is named, or the signature
-fails), 2 not a package or a bad key file.
+fails), 2 not a package or a bad key file. Of ``drift``: 0 no rule's cited sentence changed,
+1 some did (each rule named, old and new sentence shown), 2 bad usage or an unreadable file.
 """
 
 from __future__ import annotations
@@ -119,6 +120,53 @@ def keygen(
     _out.print(console_text(f"signing key: {key}\npublic key: {public}"))
 
 
+def drift_command(
+    new_text: Annotated[Path, typer.Argument(help="The Land's updated help text (UTF-8 text).")],
+    land: Annotated[str, typer.Option(help="The Land whose help text it is.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Name the rules whose cited sentences an updated help text changed or removed."""
+    from skc.conformance.drift import drift
+    from skc.model.lands import parse_land
+
+    try:
+        land_id = parse_land(land)
+        text = new_text.read_text(encoding="utf-8")
+    except (HarnessError, OSError, UnicodeDecodeError) as exc:
+        _err.print(f"[bold red]error:[/] {console_text(f'{new_text}: {exc}')}")
+        raise typer.Exit(2) from exc
+    found = drift(land_id, text)
+    if as_json:
+        print(json.dumps({
+            "land": land_id, "rules": found.rules, "unchanged_rules": found.unchanged_rules,
+            "changes": [
+                {"rule": c.rule, "kind": c.kind, "old": c.old, "new": c.new,
+                 "similarity": c.similarity} for c in found.changes
+            ],
+            "appeared": found.appeared, "normative_appeared": found.normative_appeared(),
+        }, ensure_ascii=False, indent=2))  # fmt: skip
+    else:
+        for change in found.changes:
+            _out.print(console_text(f"{change.kind}: {change.rule}\n  was: {change.old}"))
+            if change.new is not None:
+                _out.print(console_text(f"  now: {change.new} ({change.similarity:.0%} alike)"))
+        for sentence in found.normative_appeared():
+            _out.print(console_text(f"appeared (no rule cites it yet): {sentence}"))
+        _out.print(
+            f"{len(found.rules)} rule(s) touched, {found.unchanged_rules} unchanged, "
+            f"{len(found.appeared)} new sentence(s) ({len(found.normative_appeared())} with a "
+            "number or a normative marker)"
+        )
+    raise typer.Exit(1 if found.changes else 0)
+
+
 certify_app.command("verify")(verify)
 
-__all__ = ["certify_app", "keygen", "prepare_certification", "verify", "write_certification"]
+__all__ = [
+    "certify_app",
+    "drift_command",
+    "keygen",
+    "prepare_certification",
+    "verify",
+    "write_certification",
+]

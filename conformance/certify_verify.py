@@ -17,7 +17,7 @@ from typing import Any
 from skc import __version__
 from skc.conformance.certify import MANIFEST, SIGNATURE, SUMS
 from skc.conformance.digests import catalog_digests, sha256_file
-from skc.model.errors import InputError
+from skc.model.errors import HarnessError, InputError
 
 
 @dataclass
@@ -125,9 +125,34 @@ def _compare_catalog(found: Verification) -> None:
     text = found.manifest.get("help_text") or {}
     if text.get("sha256") and now["seeds"].get(str(text.get("file"))) != text.get("sha256"):
         found.notes.append(f"the help text {text.get('file')} differs from the installed one")
+    _compare_sentences(found)
     if found.manifest.get("harness_version") != __version__:
         found.notes.append(
             f"written by harness {found.manifest.get('harness_version')}, this is {__version__}"
+        )
+
+
+def _compare_sentences(found: Verification) -> None:
+    """Rules whose cited sentences differ between the package and the installed catalog."""
+    from skc.conformance.drift import cited_sentences, sentence_hash
+    from skc.model.lands import parse_land
+
+    try:
+        land = parse_land(str(found.manifest.get("land")))
+        rules = json.loads((found.package / "rules.json").read_text(encoding="utf-8"))
+    except (HarnessError, OSError, ValueError):
+        return  # a changed or missing rules.json is already a problem
+    now = {rule: {sentence_hash(s) for s in cited} for rule, cited in cited_sentences(land).items()}
+    differ = [
+        str(rule.get("id")) for rule in rules
+        if {s.get("sha256") for s in rule.get("sentences") or []} != now.get(str(rule.get("id")))
+    ]  # fmt: skip
+    differ += sorted(set(now) - {str(rule.get("id")) for rule in rules})
+    if differ:
+        found.notes.append(
+            f"made from an older catalog: {len(differ)} rule(s) cite other sentences now: "
+            + ", ".join(differ[:10])
+            + (" …" if len(differ) > 10 else "")
         )
 
 

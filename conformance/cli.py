@@ -19,7 +19,7 @@ from skc import __version__
 from skc.card.cli import card_app
 from skc.conformance import catalog_views
 from skc.conformance.batch import run_batch
-from skc.conformance.certify_cli import certify_app
+from skc.conformance.certify_cli import certify_app, drift_command
 from skc.conformance.certify_cli import verify as verify_package
 from skc.conformance.hypothesis_home import use_cache_home
 from skc.conformance.redact import console_text
@@ -372,6 +372,7 @@ def demo() -> None:
 app.add_typer(card_app)  # skc card serve / profiles (skc.card; imports the card lazily)
 app.add_typer(certify_app)  # skc certify verify / keygen
 app.command("verify")(verify_package)  # skc verify PACKAGE
+app.command("drift")(drift_command)  # skc drift NEW_TEXT --land L
 
 
 def main() -> None:

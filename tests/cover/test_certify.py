@@ -202,3 +202,31 @@ def test_run_header_records_what_the_verdicts_depend_on_when_a_run_starts(
     assert len(header["catalog_sha256"]) == 64
     assert header["profile_sha256"] == sha256_file(certified.parents[1] / "profile.yaml")
     assert header["expected_failures_sha256"] == sha256_file(certified.parents[1] / "known.yaml")
+
+
+def test_verify_says_so_when_the_package_comes_from_an_older_catalog(
+    certified: Path, tmp_path: Path
+) -> None:
+    old = tmp_path / "old"
+    shutil.copytree(certified, old)
+    (old / "SHA256SUMS.sig").unlink()
+    manifest = _manifest(old)
+    del manifest["signature"]
+    manifest["catalog"]["rules"]["times.yaml"] = "0" * 64
+    (old / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    rules = json.loads((old / "rules.json").read_text(encoding="utf-8"))
+    for rule in rules:
+        if rule["id"] == "session.idle_timeout":
+            rule["sentences"] = [{"text": "Nach 30 Minuten ...", "sha256": "1" * 64}]
+    (old / "rules.json").write_text(json.dumps(rules), encoding="utf-8")
+    listed = [p for p in sorted(old.rglob("*")) if p.is_file() and p.name != SUMS]
+    (old / SUMS).write_text(
+        "".join(f"{sha256_file(p)}  {p.relative_to(old).as_posix()}\n" for p in listed),
+        encoding="utf-8",
+    )
+    found = verify_package(old)
+    assert found.intact, found.problems
+    notes = "\n".join(found.notes)
+    assert "made from an older or other catalog: rules/times.yaml" in notes
+    assert "1 rule(s) cite other sentences now: session.idle_timeout" in notes
+    assert "not signed" in notes
