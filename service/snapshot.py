@@ -1,13 +1,14 @@
 """A portal instance as bytes and back, without its rules and without clear passwords.
 
 :func:`dump` pickles the data of a :class:`~skc.model.sim.portal.ReferencePortal`'s world
-(accounts, sessions, tokens, tombstones, organisations, mailbox, outbox, id counters) and its
-virtual clock's instant. Left out: the world's wiring (the callables each workflow registers
-when a portal is built: sweepers, deletion hooks), which :func:`load` gets from a freshly
-built portal, and the Land's rules (:class:`~skc.model.sim.rules.LandRules`, with a seeded
-fault's closures and the whole catalog), which :func:`load` is given. A "new password" e-mail
-is written without the password it carries, the one clear secret the simulation keeps (every
-password, security answer and pseudonym it stores is a salted digest).
+(accounts, sessions, tokens, tombstones, organisations, outbox, id counters), of each of its
+workflows (the mailbox's Vorgänge, messages and payments, ...) and its virtual clock's
+instant. Left out: the wiring (the callables each workflow registers when a portal is built:
+sweepers, deletion hooks; the workflows' references to each other), which :func:`load` gets
+from a freshly built portal, and the Land's rules (:class:`~skc.model.sim.rules.LandRules`,
+with a seeded fault's closures and the whole catalog), which :func:`load` is given. A "new
+password" e-mail is written without the password it carries, the one clear secret the
+simulation keeps (every password, security answer and pseudonym it stores is a salted digest).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ import io
 import pickle
 from typing import Final
 
+from skc.model.sim.base import Flow
 from skc.model.sim.clock import VirtualClock
 from skc.model.sim.outbox import Mail
 from skc.model.sim.portal import ReferencePortal
 from skc.model.sim.rules import LandRules
+from skc.model.sim.state import World
 
 SECRET_MAILS: Final = frozenset({"new_password"})
 _RULES: Final = "rules"
@@ -50,23 +53,32 @@ class _Unpickler(pickle.Unpickler):
 
 
 def _wiring(value: object) -> bool:
-    if callable(value):
+    if callable(value) or isinstance(value, Flow | World):
         return True
     return isinstance(value, list) and any(callable(item) for item in value)
 
 
+def _data(obj: object, skip: frozenset[str] = frozenset()) -> dict[str, object]:
+    return {
+        name: value
+        for name, value in vars(obj).items()
+        if name not in skip and name != "w" and not _wiring(value)
+    }
+
+
+def _flows(portal: ReferencePortal) -> dict[str, Flow]:
+    return {name: value for name, value in vars(portal).items() if isinstance(value, Flow)}
+
+
 def dump(portal: ReferencePortal) -> bytes:
     """The portal's state as bytes (rules, wiring and clear passwords left out)."""
-    world = vars(portal._w)
-    data = {
-        name: value
-        for name, value in world.items()
-        if name not in _REBUILT and not _wiring(value) and not name.startswith("__")
+    state = {
+        "instant": portal.clock.instant(),
+        "world": _data(portal._w, _REBUILT),
+        "flows": {name: _data(flow) for name, flow in _flows(portal).items()},
     }
     buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(
-        {"instant": portal.clock.instant(), "world": data}
-    )
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(state)
     return buffer.getvalue()
 
 
@@ -75,10 +87,15 @@ def load(data: bytes, rules: LandRules) -> ReferencePortal:
     state = _Unpickler(data, rules).load()
     if not isinstance(state, dict) or not isinstance(state.get("world"), dict):
         raise pickle.UnpicklingError("a portal snapshot holds no world")
-    clock = VirtualClock(state["instant"])
-    portal = ReferencePortal(rules.land, clock, rules.readings, rules=rules)
+    portal = ReferencePortal(
+        rules.land, VirtualClock(state["instant"]), rules.readings, rules=rules
+    )
     for name, value in state["world"].items():
         setattr(portal._w, name, value)
+    flows = _flows(portal)
+    for flow_name, attributes in state.get("flows", {}).items():
+        for name, value in attributes.items():
+            setattr(flows[flow_name], name, value)
     return portal
 
 
