@@ -36,10 +36,20 @@ _HOUSE_NUMBER_CHARS: Final = DIGITS | LETTERS | {"-"}
 
 
 def length(value: str, readings: Readings) -> int:
-    """Count characters the way the chosen ``text.length_unit`` reading counts them."""
-    if readings["text.length_unit"] == "nfc-code-points":
+    """Count characters the way the chosen ``text.length_unit`` reading counts them: code
+    points (the default), code points after NFC, or UTF-16 code units."""
+    unit = readings["text.length_unit"]
+    if unit == "nfc-code-points":
         return len(unicodedata.normalize("NFC", value))
+    if unit == "utf-16-units":
+        return utf16_units(value)
     return len(value)
+
+
+def utf16_units(value: str) -> int:
+    """The length in UTF-16 code units: a code point outside the Basic Multilingual Plane
+    counts twice."""
+    return len(value) + sum(1 for ch in value if ord(ch) > 0xFFFF)
 
 
 def _int(params: Params, name: str) -> int:

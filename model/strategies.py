@@ -28,6 +28,18 @@ from hypothesis.strategies import SearchStrategy
 from skc.model.ambiguity import Readings, default_readings
 from skc.model.catalog import ParamValue, load_catalog
 from skc.model.checks import ASCII_SPECIAL, LOWER, UMLAUTS, UPPER
+from skc.model.encodings import (
+    ASTRAL,
+    DECOMPOSED_UMLAUT,
+    INVISIBLE,
+    LOOKALIKE_LETTERS,
+    PRECOMPOSED,
+    THREE_BYTES,
+    WHITESPACE,
+    padded,
+    respelled,
+    with_char,
+)
 from skc.model.errors import NotStatedError, UnknownNameError
 from skc.model.lands import LandId, parse_land
 from skc.model.parameters import resolve_params
@@ -35,6 +47,7 @@ from skc.model.validators import is_valid, parse_field, validate
 
 __all__ = [
     "UnbreakableRuleError",
+    "boundary_examples",
     "breakable_rules",
     "field_cases",
     "fields_for",
@@ -48,14 +61,16 @@ _LOWER: Final = "".join(sorted(LOWER))  # a-z, ä, ö, ü, ß
 _LETTERS: Final = _UPPER + _LOWER
 _DIGITS: Final = string.digits
 _SPECIALS: Final = "".join(sorted(ASCII_SPECIAL))  # printable ASCII punctuation and §
-_WHITESPACE: Final = " \t\u00a0\u2003"  # space, tab, no-break space, em space
-# Look-alikes of ASCII: Cyrillic а е о р с, А В Е О Р; Greek Ο Α; fullwidth, superscript,
+_WHITESPACE: Final = WHITESPACE  # space, tab, no-break space, em space
+# Look-alikes of ASCII: Cyrillic а е о р с, А В Е О Р; Greek ο Ο Α; fullwidth, superscript,
 # Arabic-Indic digits (str.isdigit() holds for the last ones, ASCII they are not).
-_LOOKALIKE_LETTERS: Final = "аеорсАВЕОРΟΑ"
+_LOOKALIKE_LETTERS: Final = LOOKALIKE_LETTERS
 _LOOKALIKE_DIGITS: Final = "０１２３４５６７８９²٣"
 _LOOKALIKES: Final = _LOOKALIKE_LETTERS + _LOOKALIKE_DIGITS
 _NON_ASCII_LETTERS: Final = "ßéç"
-_DECOMPOSED_UMLAUT: Final = "a\u0308"  # "ä" as a + combining diaeresis: 2 code points, 1 in NFC
+_DECOMPOSED_UMLAUT: Final = DECOMPOSED_UMLAUT  # 2 code points, 1 in NFC
+# Characters one code point long but longer in UTF-16 units or UTF-8 bytes.
+_WIDE: Final = ASTRAL + PRECOMPOSED + THREE_BYTES
 _HOUSE_NUMBER_BAD: Final = "/.,+_'#½"
 _HOUSE_NUMBER_EXAMPLES: Final = ("0", "2a", "12", "12a", "12a-c", "48-50")
 _EMAIL_LOCAL: Final = string.ascii_letters + _DIGITS + "._+-"
@@ -169,27 +184,51 @@ def _length_variants(
     hi: int | None,
     floor: int = 0,
     decomposed: bool = True,
+    invisible: str = "",
 ) -> list[_Variant]:
-    """Too short (``lo - 1`` and less) and too long (``hi + 1`` and more), plus values whose
-    length differs between code points and NFC by one combining umlaut."""
+    """Too short (``lo - 1`` and less) and too long (``hi + 1`` and more); with
+    ``decomposed``, also values whose length differs between the units a "Zeichen" may be
+    counted in (code points, NFC, UTF-16 units, UTF-8 bytes; ``text.length_unit``): one code
+    point short but long enough in UTF-16 units or bytes, one too many but the limit after NFC
+    or in UTF-16 units. The model keeps only the variants the chosen reading rejects.
+    ``invisible`` characters pad a value one past the limit (a portal that drops them before
+    counting accepts it)."""
     out: list[_Variant] = []
     if lo is not None and lo - 1 >= floor:
         out.append(("x" * (lo - 1), text(_near(lo - 1, floor))))
-        if decomposed and lo - 2 >= floor:  # lo code points, lo - 1 after NFC
+        if decomposed and lo - 2 >= floor:
+            # lo code points, lo - 1 after NFC (rejected under nfc-code-points only)
             out.append(("x" * (lo - 2) + _DECOMPOSED_UMLAUT, _with_unit(text(st.just(lo - 2)))))
+            # lo - 1 code points, lo UTF-16 units and more bytes (accepted by such a count)
+            short = text(st.just(lo - 2))
+            out.append(("x" * (lo - 2) + ASTRAL[0], with_char(short, ASTRAL)))
+            out.append(("x" * (lo - 2) + "ä", with_char(short, PRECOMPOSED + THREE_BYTES)))
     if hi is not None:
         out.append(("x" * (hi + 1), text(_near(hi + 1, hi + _SLACK))))
         if decomposed and hi >= 1:  # hi + 1 code points, hi after NFC
             out.append(("x" * (hi - 1) + _DECOMPOSED_UMLAUT, _with_unit(text(st.just(hi - 1)))))
+            # hi code points, hi + 1 UTF-16 units (rejected under utf-16-units only)
+            out.append(("x" * (hi - 1) + ASTRAL[0], with_char(text(st.just(hi - 1)), ASTRAL)))
+        if invisible:  # hi + 1 code points, one of them invisible
+            out.append(("x" * hi + invisible[0], with_char(text(st.just(hi)), invisible)))
     return out
 
 
-@st.composite
-def _with_unit(draw: st.DrawFn, base: SearchStrategy[str]) -> str:
+def _with_unit(base: SearchStrategy[str]) -> SearchStrategy[str]:
     """Insert a decomposed umlaut as one unit, between two characters of ``base``."""
-    value = draw(base)
-    at = draw(st.integers(0, len(value)))
-    return value[:at] + _DECOMPOSED_UMLAUT + value[at:]
+    return with_char(base, _DECOMPOSED_UMLAUT, unit=True)
+
+
+def _encoded(
+    base: Callable[[SearchStrategy[int]], SearchStrategy[str]], lo: int, hi: int
+) -> SearchStrategy[str]:
+    """Values from ``lo`` to ``hi`` code points that other units count otherwise: one to three
+    characters wider in UTF-16 or UTF-8 (an emoji, a CJK extension B ideograph, umlauts, €),
+    or a decomposed umlaut (two code points, one after NFC)."""
+    return st.one_of(
+        respelled(base(_ends(lo, hi)), _WIDE),
+        _with_unit(base(_ends(max(lo - 2, 0), max(hi - 2, 0)))),
+    )
 
 
 # --- password -------------------------------------------------------------------------------
@@ -258,7 +297,10 @@ def _password_bounds(spec: _Spec) -> tuple[int, int]:
 def _valid_password(spec: _Spec, lengths: SearchStrategy[int] | None = None) -> SearchStrategy[str]:
     lo, hi = _password_bounds(spec)
     enough = st.frozensets(st.sampled_from(_CRITERIA), min_size=_required_criteria(spec))
-    return _password(spec, lengths if lengths is not None else _ends(lo, hi), enough)
+    if lengths is not None:
+        return _password(spec, lengths, enough)
+    plain = _password(spec, _ends(lo, hi), enough)
+    return st.one_of(plain, _encoded(lambda n: _password(spec, n, enough), lo, hi))
 
 
 def _invalid_password(spec: _Spec, rule: str) -> list[_Variant]:
@@ -271,10 +313,13 @@ def _invalid_password(spec: _Spec, rule: str) -> list[_Variant]:
     if rule == "password.min_length":
         return _length_variants(text, lo=lo, hi=None)
     if rule == "password.max_length":
-        return _length_variants(text, lo=None, hi=hi)
+        return _length_variants(text, lo=None, hi=hi, invisible="\u00ad")
     if rule == "password.no_spaces":
         bad = spec.rejected(rule, _WHITESPACE, "Ab1{}cdef")
-        return _insert_variant(roomy, bad, "Ab1{}cdef")
+        # leading or trailing: a portal that trims its input before the check accepts them
+        short = _valid_password(spec, _ends(max(lo - 1, 0), max(hi - 2, 0)))
+        edges = [("Ab1cdefg" + bad[0], padded(short, bad))] if bad else []
+        return _insert_variant(roomy, bad, "Ab1{}cdef") + edges
     if rule == "password.forbidden_chars":
         return _insert_variant(roomy, spec.chars(rule), "Ab1{}cdef")
     if rule == "password.character_classes":
@@ -464,13 +509,28 @@ def _org_name(spec: _Spec, lengths: SearchStrategy[int]) -> SearchStrategy[str]:
 
 def _valid_org_name(spec: _Spec) -> SearchStrategy[str]:
     lo, hi = _org_name_bounds(spec)
-    return _org_name(spec, _ends(lo, hi))
+    spaces = spec.accepted(" \u00a0", "a{}b")
+    edged = padded(_org_name(spec, _ends(max(lo - 1, 0), max(hi - 2, 0))), spaces)
+    invisible = spec.accepted(INVISIBLE, "a{}b")
+    return st.one_of(
+        _org_name(spec, _ends(lo, hi)),
+        _encoded(lambda n: _org_name(spec, n), lo, hi),
+        edged,  # " " alone, or a name with a space before or after it: trimmed, shorter
+        respelled(_org_name(spec, _ends(lo, hi)), invisible),
+    )
 
 
 def _invalid_org_name(spec: _Spec, rule: str) -> list[_Variant]:
     lo, hi = _org_name_bounds(spec)
     if rule == "org_name.length":
-        return _length_variants(lambda n: _org_name(spec, n), lo=lo, hi=hi)
+
+        def text(lengths: SearchStrategy[int]) -> SearchStrategy[str]:
+            return _org_name(spec, lengths)
+
+        spaces = spec.accepted(" \u00a0", "a{}b")
+        edged = [("x" * hi + " ", padded(text(_near(hi, hi - 1)), spaces))] if spaces else []
+        invisible = spec.accepted(INVISIBLE, "a{}b")
+        return _length_variants(text, lo=lo, hi=hi, invisible=invisible) + edged
     if rule == "org_name.forbidden_chars":
         roomy = _org_name(spec, _ends(max(lo - 1, 0), max(hi - 1, 0)))
         return _insert_variant(roomy, spec.chars(rule), "a{}b")
@@ -589,6 +649,60 @@ def invalid_values(
 def _breaking(spec: _Spec, rule: str) -> SearchStrategy[str]:
     variants = _variants(spec.land, spec.field, spec.readings, rule)
     return st.one_of(variants).filter(lambda v: rule in spec.violated(v))
+
+
+# What fills a value of a field up to a length: n code points the field's rules accept.
+_STEMS: Final[dict[str, Callable[[int], str]]] = {
+    "password": lambda n: ("Aa1" + "b" * max(n - 3, 0))[:n],
+    "org_name": lambda n: ("Muster" + "x" * max(n - 6, 0))[:n],
+    "house_number": lambda n: "1" * n,
+}
+_LENGTH_LIMITS: Final = {"min_length": "min", "max_length": "max", "length": "min max"}
+
+
+def _limits(spec: _Spec) -> tuple[int | None, int | None]:
+    lo: int | None = None
+    hi: int | None = None
+    for rule, params in spec.params.items():
+        kind = rule.split(".", 1)[1]
+        if kind not in _LENGTH_LIMITS:
+            continue
+        lo = params["min"] if isinstance(params.get("min"), int) else lo  # type: ignore[assignment]
+        hi = params["max"] if isinstance(params.get("max"), int) else hi  # type: ignore[assignment]
+    return lo, hi
+
+
+def boundary_examples(
+    land: LandId | str, field: str, readings: Readings | None = None
+) -> tuple[str, ...]:
+    """Values on each length limit of the field whose length differs by the unit it is
+    counted in: exactly the maximum in code points with an emoji (one more in UTF-16 units)
+    or an umlaut (more in UTF-8 bytes); one past it with a decomposed umlaut (the maximum after
+    NFC) or a soft hyphen (invisible); the minimum with a decomposed umlaut; one short with an
+    emoji; a space before or after. The model judges each; the field suite submits them first.
+    Empty for a field without a length limit."""
+    land_id, field = _parse(land, field)
+    chosen = readings if readings is not None else default_readings()
+    stem = _STEMS.get(field)
+    if stem is None:
+        return ()
+    lo, hi = _limits(_spec(land_id, field, chosen))
+    out: list[str] = []
+    if hi is not None:
+        out += [
+            stem(hi - 1) + ASTRAL[0],
+            stem(hi - 1) + "ä",
+            stem(hi - 2) + THREE_BYTES + ASTRAL[1],
+            stem(hi - 1) + _DECOMPOSED_UMLAUT,
+            stem(hi) + "\u00ad",
+            stem(hi) + " ",
+            " " + stem(hi - 1),
+        ]
+    if lo is not None and lo >= 2:
+        out += [stem(lo - 2) + _DECOMPOSED_UMLAUT, stem(lo - 2) + ASTRAL[0], stem(lo - 1) + "ä"]
+    if lo == 1:
+        out += [" ", "\u00a0", ASTRAL[0]]
+    return tuple(dict.fromkeys(v for v in out if v))
 
 
 def field_cases(

@@ -29,7 +29,13 @@ from skc.model.ambiguity import Readings
 from skc.model.catalog import load_catalog
 from skc.model.lands import LandId
 from skc.model.sim.rules import LandRules
-from skc.model.strategies import breakable_rules, fields_for, invalid_values, valid_values
+from skc.model.strategies import (
+    boundary_examples,
+    breakable_rules,
+    fields_for,
+    invalid_values,
+    valid_values,
+)
 from skc.model.validators import validate
 
 # Edge values every run submits first: the example password with umlauts and ß in the place
@@ -77,6 +83,13 @@ def form_for(land: LandId, field: str) -> Callable[[str, str], Step]:
     if citizen_bound or field not in ORGANISATION_FORMS:
         return FORMS[field]
     return ORGANISATION_FORMS[field]
+
+
+def _edges(land: LandId, field: str, readings: Readings) -> tuple[str, ...]:
+    """The values every check of the field submits first: the help texts' examples with
+    umlauts, then each length limit measured in code points, UTF-16 units, UTF-8 bytes and
+    NFC (:func:`~skc.model.strategies.boundary_examples`)."""
+    return (*EDGE_EXAMPLES.get(field, ()), *boundary_examples(land, field, readings))
 
 
 # Fields whose value under test is itself an account's address.
@@ -130,7 +143,7 @@ def _field_check(land: LandId, field: str, rule: str | None) -> Check:
                     step = form(value, "feld@example.org")
                     pair.run(step.model_copy(update={"rule": rule}))
 
-            for edge in EDGE_EXAMPLES.get(field, ()):
+            for edge in _edges(land, field, readings):
                 submit = example(edge)(submit)
             ctx.settings(seed(ctx.seed)(given(values)(submit)))()
 
@@ -194,6 +207,8 @@ def _form_check(land: LandId, form: Form) -> Check:
                     pair.run_all(set_up)
                     pair.run(last.model_copy(update={"rule": rule}))
 
+            for edge in _edges(land, field, readings):
+                submit = example((None, edge))(submit)
             chosen = settings(base, max_examples=examples)
             chosen(seed(ctx.seed)(given(cases)(submit)))()
 
