@@ -107,6 +107,11 @@ def pytest_configure(config: pytest.Config) -> None:
     """With ``--skc-target``, check every option and input file before anything runs."""
     if not config.getoption("--skc-target", default=None):
         return
+    if config.getoption("numprocesses", default=None) and config.getoption("--skc-out"):
+        raise pytest.UsageError(
+            "skc: a conformance run is one session and writes one set of reports: run it "
+            "without -n (pytest-xdist), or drop --skc-out"
+        )
     selected = _take_node_ids(config)
     try:
         run_config = _run_config(config)
@@ -177,7 +182,12 @@ class ConformanceItem(pytest.Item):
         self.land = land
         self.check = check
         self.index = 0
-        self.user_properties.append(("rules", " ".join(check.rules)))
+        run = self.config.stash[_CONFIG_KEY]
+        fault = run.fault.name if run.fault is not None else ""
+        self.user_properties += [
+            ("land", land), ("seed", run.seed), ("target", run.target), ("fault", fault),
+            ("rules", " ".join(check.rules)),
+        ]  # fmt: skip
 
     def runtest(self) -> None:
         """Run the check through the run's session; fail, xfail or skip with the finding."""

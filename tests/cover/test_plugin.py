@@ -51,6 +51,10 @@ def test_plugin_matches_skc_run_when_the_same_land_and_seed_run(pytester: pytest
     )  # fmt: skip
     assert f"collected {len(planned_checks(config))} items" in plugin.stdout.str()
     assert _classnames(here / "pytest.xml") == {"berlin.scenarios", "berlin.lifecycle"}
+    properties = {
+        (p.get("name"), p.get("value")) for p in ET.parse(here / "pytest.xml").iter("property")
+    }
+    assert {("seed", "3"), ("target", "inprocess"), ("land", "berlin")} <= properties
     assert _classnames(here / "pytest.xml") == _classnames(here / "skc-run" / "junit.xml")
     assert _classnames(here / "out" / "junit.xml") == _classnames(here / "pytest.xml")
     records = [json.loads(line) for line in (here / "out" / "results.jsonl").open()]
@@ -85,6 +89,13 @@ def test_plugin_runs_only_that_check_when_its_node_id_is_passed_back(
         if record["type"] == "result"
     }
     assert checks == {"scenarios/session-timeout"}
+
+
+def test_plugin_lists_the_suites_when_a_suite_is_misspelt(pytester: pytest.Pytester) -> None:
+    outcome = _inline(pytester, "--skc-land", "berlin", "--skc-suite", "field")
+    assert outcome.ret == pytest.ExitCode.USAGE_ERROR
+    assert "unknown suite 'field'" in outcome.stderr.str()
+    assert "scenarios" in outcome.stderr.str()
 
 
 def test_plugin_refuses_a_node_id_when_it_selects_no_check(pytester: pytest.Pytester) -> None:
