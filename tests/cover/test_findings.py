@@ -4,12 +4,14 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 
 import pytest
+from hypothesis import given, seed
+from hypothesis import strategies as st
 
 from skc.conformance.adapters import FunctionAdapter, InProcessAdapter, Value
 from skc.conformance.lockstep import Lockstep, StepFailure
 from skc.conformance.mismatch import Kind, attribute, classify
 from skc.conformance.steps import Step
-from skc.conformance.suites.base import CheckContext, CheckResult
+from skc.conformance.suites.base import CheckContext, CheckResult, Pairs, guarded
 from skc.conformance.suites.fields import field_checks
 from skc.conformance.verdicts import Verdict
 from skc.model.lands import LandId
@@ -146,3 +148,31 @@ def test_query_value_difference_names_the_rule_of_the_step_before_when_it_cites_
     earlier = ["login.email_is_username", "mailbox.unread_count", None]
     rule = attribute(kind, None, Outcome(accepted=True), Outcome(accepted=True), earlier)
     assert rule == "mailbox.unread_count"
+
+
+def test_every_example_refused_for_another_rule_is_a_finding_not_an_error_when_shrunk() -> None:
+    def refuse(operation: str, arguments: Mapping[str, Value]) -> Outcome:
+        if operation == "register_citizen":
+            return Outcome(accepted=False, rules=("password.min_length",))
+        return Outcome(accepted=True)
+
+    ctx = CheckContext(FunctionAdapter(refuse, land="hamburg"), 1)
+    step = Step(
+        do="register_citizen", args={"email": "a@example.org", **_CITIZEN, "consent": False},
+        rule="registration.consent_required",
+    )  # fmt: skip
+
+    def body(pairs: Pairs) -> None:
+        @ctx.settings
+        @seed(1)
+        @given(st.integers(0, 10))
+        def each(i: int) -> None:
+            with pairs() as pair:
+                pair.run(step)
+
+        each()
+
+    result = guarded(ctx, body, ("registration.consent_required",))
+    assert result.verdict is Verdict.FAIL, result.reason
+    assert result.kind == Kind.OTHER_RULE.value
+    assert result.observed == "rejected (password.min_length)"
