@@ -14,13 +14,18 @@ from typing import Final
 
 from skc.conformance.suites.base import Check
 from skc.conformance.suites.fields import field_checks
+from skc.conformance.suites.links import link_checks
 from skc.conformance.suites.scenarios import scenario_checks
+from skc.conformance.suites.sessions import session_checks
 from skc.conformance.suites.stateful import stateful_checks
+from skc.conformance.suites.timing import timing_checks
 from skc.model.ambiguity import Readings
 from skc.model.errors import UnknownNameError
 from skc.model.lands import LandId
 
-SUITES: Final = ("fields", "scenarios", "lifecycle", "mailbox", "organisations")
+SUITES: Final = (
+    "fields", "scenarios", "lifecycle", "mailbox", "organisations", "links", "sessions", "timing",
+)  # fmt: skip
 
 
 def plan(
@@ -42,7 +47,10 @@ def plan(
         checks += field_checks(land, readings)
     if "scenarios" in suites:
         checks += scenario_checks(land, scenario_dir)
-    checks += [c for c in stateful_checks(land) if c.suite in suites]
+    machines = (*stateful_checks(land), *link_checks(land), *session_checks(land))
+    checks += [c for c in machines if c.suite in suites]
+    if "timing" in suites:
+        checks += timing_checks(land)
     return checks
 
 

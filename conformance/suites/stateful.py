@@ -1,10 +1,13 @@
 """The stateful suites: hypothesis state machines that run portal and model in lock-step.
 
-One machine per workflow (account lifecycle, mailbox, organisation administration). Every rule
-of a machine emits :class:`~skc.conformance.steps.Step` objects through a lock-step pair, so the
-portal and the model are compared after every step, and a failure's example is the minimal
-step log, a script anyone can read and replay. Clock jumps land one second before and one
-second after each time limit the Land states.
+One machine per workflow (account lifecycle, mailbox, organisation administration; links and
+sessions in :mod:`~skc.conformance.suites.links` and :mod:`~skc.conformance.suites.sessions`).
+Every rule of a machine emits :class:`~skc.conformance.steps.Step` objects through a lock-step
+pair, so the portal and the model are compared after every step, and a failure's example is
+the minimal step log, a script anyone can read and replay. Clock jumps land one second before
+and one second after each time limit the Land states, counted from now or from an event that
+starts the limit (:meth:`LockstepMachine.mark`: a move to the trash, a mail sent, a request),
+so a portal that counts from another event is caught.
 
 The machine classes are fixed: a run passes its maker of lock-step pairs and its time limits
 to each instance through a factory, so Hypothesis' per-class caches hold three classes for
@@ -14,7 +17,7 @@ check to check). Each instance's pair is closed in ``teardown``, at the end of i
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, ClassVar, Final
 
 from hypothesis import seed
@@ -27,15 +30,18 @@ from hypothesis.stateful import (
 )
 
 from skc.conformance.lockstep import Lockstep
+from skc.conformance.profile import Capability
 from skc.conformance.steps import Step
 from skc.conformance.suites.base import Check, CheckContext, CheckResult, Pairs, guarded
 from skc.model.catalog import load_catalog
 from skc.model.lands import LandId
+from skc.model.sim.outcome import Outcome
 from skc.model.sim.scenarios import ADULT, PHONE, QUESTION
 
+MAIL_CAPTURE: Final = Capability.MAIL_CAPTURE
 MINOR: Final = date(2010, 6, 1)  # under 18 on the simulation's start date (2024-03-04)
 _OFFSETS: Final = (-1, 1)
-_CITIZEN: Final = {
+CITIZEN: Final = {
     "first_name": "Anna", "last_name": "Muster", "salutation": "Frau",
     "security_question": QUESTION, "security_answer": "$answer",
 }  # fmt: skip
@@ -52,17 +58,57 @@ class LockstepMachine(RuleBasedStateMachine):
         self.time_rules = time_rules
         self.saved: set[str] = set()
         self.serial = 0
+        self.elapsed = timedelta()  # how far this example has moved the clock
+        self.anchors: dict[tuple[str, str], timedelta] = {}  # (limit, what) -> when it started
         self.pair: Lockstep = pairs()
 
     def teardown(self) -> None:
         """Close the example's pair: delete its accounts, close both connections."""
         self.pair.close()
 
-    def do(self, op: str, rule_id: str | None = None, save: str | None = None, **args: Any) -> None:
-        """Run one step in lock-step (a disagreement raises StepFailure)."""
-        self.pair.run(Step(do=op, args=args, rule=rule_id, save=save))
+    def do(
+        self, op: str, rule_id: str | None = None, save: str | None = None, **args: Any
+    ) -> Outcome:
+        """Run one step in lock-step (a disagreement raises StepFailure); the model's outcome."""
+        if op == "advance":
+            self.elapsed += self._delta(args)
+        _target, model = self.pair.run(Step(do=op, args=args, rule=rule_id, save=save))
         if save:
             self.saved.add(save)
+        if op == "advance":
+            self.after_advance()
+        return model
+
+    def after_advance(self) -> None:
+        """Look at what the time that passed may have ended (a machine's own checks)."""
+
+    def _delta(self, args: dict[str, Any]) -> timedelta:
+        if "limit_of" in args:
+            limit = self.pair.rules.duration(str(args["limit_of"])) or timedelta()
+            return max(limit + timedelta(seconds=int(args.get("offset_seconds", 0))), timedelta())
+        units = ("days", "hours", "minutes", "seconds")
+        return timedelta(**{unit: int(args.get(unit, 0)) for unit in units})
+
+    def cite(self, rule_id: str) -> str | None:
+        """The rule, if the Land states it (a step cites no rule its Land does not state)."""
+        return rule_id if self.pair.rules.stated(rule_id) else None
+
+    def mark(self, limit: str, what: str) -> None:
+        """Note that an event starting the time limit ``limit`` happened now (``what`` names
+        the thing it runs for: a Vorgang, a link, a session); a later mark replaces it."""
+        if self.pair.rules.duration(limit):
+            self.anchors[(limit, what)] = self.elapsed
+
+    @precondition(lambda self: bool(self.anchors))
+    @rule(data=st.data())
+    def jump_past_an_event(self, data: st.DataObject) -> None:
+        """Move the clock to one second before or after a limit counted from its event."""
+        anchor = data.draw(st.sampled_from(sorted(self.anchors)), label="since")
+        offset = data.draw(st.sampled_from(_OFFSETS), label="offset")
+        limit = self.pair.rules.duration(anchor[0]) or timedelta()
+        due = self.anchors[anchor] + limit + timedelta(seconds=offset) - self.elapsed
+        if due > timedelta():
+            self.do("advance", anchor[0], seconds=int(due.total_seconds()))
 
     def fresh(self, prefix: str) -> str:
         """A new variable name."""
@@ -96,10 +142,12 @@ class LifecycleMachine(LockstepMachine):
     @rule(i=st.integers(0, 1), consent=st.booleans())
     def register(self, i: int, consent: bool) -> None:
         """Register with or without the consent declaration."""
-        self.do(
+        outcome = self.do(
             "register_citizen", "registration.consent_required",
-            email=self.EMAILS[i], password="$password", consent=consent, **_CITIZEN,
+            email=self.EMAILS[i], password="$password", consent=consent, **CITIZEN,
         )  # fmt: skip
+        if outcome.accepted:
+            self.mark("registration.activation_link_lifetime", self.EMAILS[i])
 
     @rule(i=st.integers(0, 1))
     def activate(self, i: int) -> None:
@@ -111,10 +159,12 @@ class LifecycleMachine(LockstepMachine):
     @rule(i=st.integers(0, 1))
     def login(self, i: int) -> None:
         """Log in with e-mail address and password."""
-        self.do(
+        outcome = self.do(
             "login", "login.email_is_username", f"s{i}",
             email=self.EMAILS[i], password="$password",
         )  # fmt: skip
+        if outcome.accepted:
+            self.mark("session.idle_timeout", f"s{i}")
 
     @precondition(lambda self: bool({"s0", "s1"} & self.saved))
     @rule(data=st.data())
@@ -123,7 +173,8 @@ class LifecycleMachine(LockstepMachine):
         session = data.draw(st.sampled_from(sorted({"s0", "s1"} & self.saved)), label="session")
         op = data.draw(st.sampled_from(("ping", "logout", "delete_account")), label="op")
         rule_id = "account.deletion" if op == "delete_account" else "session.idle_timeout"
-        self.do(op, rule_id, session=f"${session}")
+        if self.do(op, rule_id, session=f"${session}").accepted and op == "ping":
+            self.mark("session.idle_timeout", session)
 
     @rule(i=st.integers(0, 1))
     def check_address(self, i: int) -> None:
@@ -147,7 +198,7 @@ class MailboxMachine(LockstepMachine):
         self.messages: list[str] = []
         self.do(
             "register_citizen", "registration.activation_completes", "acc",
-            email=self.EMAIL, password="$password", **_CITIZEN,
+            email=self.EMAIL, password="$password", **CITIZEN,
         )  # fmt: skip
         self.do("mail_token", save="token", to=self.EMAIL, kind="activation")
         self.do("activate", "registration.activation_completes", token="$token")
@@ -157,6 +208,14 @@ class MailboxMachine(LockstepMachine):
     def login(self) -> None:
         """Log in (again)."""
         self.do("login", "login.email_is_username", "s", email=self.EMAIL, password="$password")
+        self.mark("session.idle_timeout", "s")
+
+    def request(self, op: str, rule_id: str, **args: Any) -> Outcome:
+        """A step with the session: a request that restarts the idle timer when accepted."""
+        outcome = self.do(op, rule_id, session="$s", **args)
+        if outcome.accepted:
+            self.mark("session.idle_timeout", "s")
+        return outcome
 
     @rule()
     def open_vorgang(self) -> None:
@@ -167,6 +226,7 @@ class MailboxMachine(LockstepMachine):
         message = self.fresh("m")
         self.do("deliver_message", save=message, vorgang_id=f"${name}", subject="Eingang")
         self.messages.append(message)
+        self.mark("mailbox.answer_retention", message)
 
     @precondition(lambda self: bool(self.vorgaenge))
     @rule(data=st.data())
@@ -176,13 +236,15 @@ class MailboxMachine(LockstepMachine):
         name = self.fresh("m")
         self.do("deliver_message", save=name, vorgang_id=f"${vorgang}", subject="Bescheid")
         self.messages.append(name)
+        self.mark("mailbox.answer_retention", name)
 
     @precondition(lambda self: bool(self.messages))
     @rule(data=st.data())
     def read(self, data: st.DataObject) -> None:
         """Open a message."""
         message = data.draw(st.sampled_from(self.messages), label="message")
-        self.do("read_message", "mailbox.unread_count", session="$s", message_id=f"${message}")
+        self.request("read_message", "mailbox.unread_count", message_id=f"${message}")
+        self.do("message_exists", self.cite("mailbox.answer_retention"), message_id=f"${message}")
 
     @precondition(lambda self: bool(self.vorgaenge))
     @rule(data=st.data())
@@ -194,7 +256,11 @@ class MailboxMachine(LockstepMachine):
             "mailbox.trash_blocked_by_unread" if op == "trash_vorgang"
             else "mailbox.restore_from_trash"
         )  # fmt: skip
-        self.do(op, rule_id, session="$s", vorgang_id=f"${vorgang}")
+        if self.request(op, rule_id, vorgang_id=f"${vorgang}").accepted:
+            if op == "trash_vorgang":
+                self.mark("mailbox.trash_retention", vorgang)
+            else:
+                self.anchors.pop(("mailbox.trash_retention", vorgang), None)
 
     @precondition(lambda self: bool(self.vorgaenge))
     @rule(data=st.data())
@@ -202,8 +268,8 @@ class MailboxMachine(LockstepMachine):
         """Compare what the mailbox shows: existence, unread count, the trash."""
         vorgang = data.draw(st.sampled_from(self.vorgaenge), label="vorgang")
         self.do("vorgang_exists", "mailbox.trash_retention", vorgang_id=f"${vorgang}")
-        self.do("unread_count", "mailbox.unread_count", session="$s")
-        self.do("list_vorgaenge", "mailbox.restore_from_trash", session="$s", folder="trash")
+        self.request("unread_count", "mailbox.unread_count")
+        self.request("list_vorgaenge", "mailbox.restore_from_trash", folder="trash")
 
 
 class OrganisationMachine(LockstepMachine):
@@ -213,8 +279,9 @@ class OrganisationMachine(LockstepMachine):
     RULES: ClassVar[tuple[str, ...]] = (
         "org.admins.adults_only", "registration.activation_completes", "login.email_is_username",
         "org.admins.max", "org.users.activation_link", "org.admins.last_admin_undeletable",
-        "org.services.assign_after_approval",
+        "org.services.assign_after_approval", "org.users.set_password_on_activation",
     )  # fmt: skip
+    USER_LINKS: Final = ("org.user_activation_link_lifetime", "org.user_consent_window")
 
     def __init__(self, pairs: Pairs, time_rules: tuple[str, ...] = ()) -> None:
         super().__init__(pairs, time_rules)
@@ -235,6 +302,7 @@ class OrganisationMachine(LockstepMachine):
     def login(self) -> None:
         """Log in (again) as the first administrator."""
         self.do("login", "login.email_is_username", "s", email=self.ADMIN, password="$password")
+        self.mark("session.idle_timeout", "s")
 
     @rule(admin=st.booleans(), adult=st.booleans())
     def add_member(self, admin: bool, adult: bool) -> None:
@@ -242,12 +310,39 @@ class OrganisationMachine(LockstepMachine):
         name = self.fresh("u")
         birth = (ADULT if adult else MINOR).isoformat()
         rule_id = "org.admins.max" if admin else "org.users.activation_link"
-        self.do(
+        outcome = self.do(
             "add_org_user", rule_id, name, session="$s", email=f"{name}@example.org",
             first_name="Max", last_name="Mitarbeiter", admin=admin, phone=PHONE,
             birth_date=birth, password="$password",
         )  # fmt: skip
         self.members.append(name)
+        if outcome.accepted:
+            self.mark("session.idle_timeout", "s")
+            for limit in self.USER_LINKS:
+                self.mark(limit, name)
+
+    def after_advance(self) -> None:
+        """A member whose link runs out is deleted then, not earlier: compare the status of
+        every member whose link window is running."""
+        for limit, member in sorted(self.anchors):
+            if limit in self.USER_LINKS:
+                self.do("account_status", limit, account_id=f"${member}")
+
+    @precondition(lambda self: len(self.members) > 1 and self.pair.profile.has(MAIL_CAPTURE))
+    @rule(data=st.data())
+    def follow_member_link(self, data: st.DataObject) -> None:
+        """A member follows the newest link mailed to them and sets a password (once more
+        if they did already: a link works once)."""
+        member = data.draw(st.sampled_from(self.members[1:]), label="member")
+        if not self.pair.rules.stated("org.users.activation_link"):
+            return
+        token = f"link_{member}"
+        self.do("mail_token", save=token, to=f"{member}@example.org", kind="activation")
+        # an expired link is attributed to the window the model names; a reused one to this
+        self.do(
+            "activate_org_user", "org.users.activation_link",
+            token=f"${token}", password="$other_password",
+        )  # fmt: skip
 
     @rule(data=st.data())
     def delete_member(self, data: st.DataObject) -> None:
@@ -288,20 +383,31 @@ _TIME_RULES: Final[dict[str, tuple[str, ...]]] = {
     "mailbox": ("session.idle_timeout", "mailbox.trash_retention", "mailbox.answer_retention"),
     "organisations": (
         "session.idle_timeout", "org.admin_activation_link_lifetime",
-        "org.user_activation_link_lifetime",
+        "org.user_activation_link_lifetime", "org.user_consent_window",
     ),
 }  # fmt: skip
 
 
-def _machine_check(land: LandId, suite: str) -> Check:
+def machine_check(
+    land: LandId,
+    suite: str,
+    machine: type[LockstepMachine],
+    time_rules: tuple[str, ...] = (),
+    *,
+    stated_only: bool = False,
+) -> Check:
+    """A check that runs ``machine`` with the time limits of ``time_rules`` the Land states.
+
+    ``stated_only`` keeps out of the check's rules those the Land does not state (a machine
+    that runs in every Land but probes, say, Berlin's reset link only there)."""
     catalog = load_catalog()
     limits = tuple(
         r
-        for r in _TIME_RULES[suite]
+        for r in time_rules
         if catalog.stated(land, r) and any(v for v in catalog.params(land, r).values())
     )
-    machine = MACHINES[suite]
-    rules = tuple(dict.fromkeys((*machine.RULES, *limits)))
+    cited = [r for r in machine.RULES if not stated_only or catalog.stated(land, r)]
+    rules = tuple(dict.fromkeys((*cited, *limits)))
 
     def run(ctx: CheckContext) -> CheckResult:
         def body(pairs: Pairs) -> None:
@@ -319,10 +425,10 @@ def _machine_check(land: LandId, suite: str) -> Check:
 
 def stateful_checks(land: LandId) -> list[Check]:
     """One state-machine check per workflow."""
-    return [_machine_check(land, suite) for suite in MACHINES]
+    return [machine_check(land, suite, MACHINES[suite], _TIME_RULES[suite]) for suite in MACHINES]
 
 
 __all__ = [
     "MACHINES", "LifecycleMachine", "LockstepMachine", "MailboxMachine", "OrganisationMachine",
-    "stateful_checks",
+    "machine_check", "stateful_checks",
 ]  # fmt: skip
