@@ -38,7 +38,7 @@ from skc.conformance.suites.base import Check
 from skc.conformance.suites.plan import SUITES
 from skc.conformance.verdicts import Verdict
 from skc.model.errors import HarnessError
-from skc.model.lands import LANDS, LandId
+from skc.model.lands import LANDS, LandId, parse_land
 
 _CONFIG_KEY = pytest.StashKey[RunConfig]()
 _SELECT_KEY = pytest.StashKey[tuple[str, ...]]()
@@ -46,6 +46,10 @@ _SESSION_KEY = pytest.StashKey[Session]()
 _BUS_KEY = pytest.StashKey[Broadcast]()
 _OUT_KEY = pytest.StashKey[OutputDir]()
 _SUMMARY_KEY = pytest.StashKey[RunSummary]()
+_RUN_OPTIONS = (
+    "--skc-land", "--skc-suite", "--skc-seed", "--skc-fault", "--skc-profile",
+    "--skc-expected-failures", "--skc-scenarios", "--skc-out", "--skc-hypothesis-profile",
+)  # fmt: skip
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -106,6 +110,7 @@ def _take_node_ids(config: pytest.Config) -> tuple[str, ...]:
 def pytest_configure(config: pytest.Config) -> None:
     """With ``--skc-target``, check every option and input file before anything runs."""
     if not config.getoption("--skc-target", default=None):
+        _without_target(config)
         return
     if config.getoption("numprocesses", default=None) and config.getoption("--skc-out"):
         raise pytest.UsageError(
@@ -126,6 +131,26 @@ def pytest_configure(config: pytest.Config) -> None:
             )
     config.stash[_CONFIG_KEY] = run_config
     config.stash[_SELECT_KEY] = selected
+
+
+def _without_target(config: pytest.Config) -> None:
+    """A ``--skc-*`` option without ``--skc-target`` is a mistake, not something to ignore."""
+    given = [
+        name for name in _RUN_OPTIONS
+        if config.getoption(name, default=None) not in (None, [], 0, "ci")
+    ]  # fmt: skip
+    if not given:
+        return
+    try:
+        for land in config.getoption("--skc-land"):
+            if land != "all":
+                parse_land(land)
+    except HarnessError as exc:
+        raise pytest.UsageError(f"skc: {exc}") from exc
+    raise pytest.UsageError(
+        f"skc: {', '.join(given)} need(s) --skc-target (e.g. --skc-target inprocess) to run "
+        "the conformance suites"
+    )
 
 
 def node_id(land: str, check: Check) -> str:

@@ -20,7 +20,7 @@ _CHECK = "berlin/scenarios::session-timeout"
 def _pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--rootdir", str(cwd)]
     return subprocess.run(
-        [*command, "--skc-target", "inprocess", *args],
+        [*command, *args],
         cwd=cwd, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
 
@@ -89,6 +89,12 @@ def test_plugin_runs_only_that_check_when_its_node_id_is_passed_back(
         if record["type"] == "result"
     }
     assert checks == {"scenarios/session-timeout"}
+
+
+def test_plugin_asks_for_a_target_when_only_a_land_is_given(pytester: pytest.Pytester) -> None:
+    outcome = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--skc-land", "berlin")
+    assert outcome.ret == pytest.ExitCode.USAGE_ERROR
+    assert "--skc-land need(s) --skc-target" in outcome.stderr.str()
 
 
 def test_plugin_lists_the_suites_when_a_suite_is_misspelt(pytester: pytest.Pytester) -> None:
