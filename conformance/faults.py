@@ -14,6 +14,7 @@ They measure the suites: every shipped fault must be found, by a finding on its 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
@@ -23,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from skc.model.ambiguity import Readings
 from skc.model.catalog import ParamValue, Scope, load_catalog
-from skc.model.checks import FIELD_CHECKS, UMLAUTS
+from skc.model.checks import FIELD_CHECKS, UMLAUTS, utf16_units
 from skc.model.errors import InputError, UnknownNameError
 from skc.model.lands import LandId
 from skc.model.readings_file import compose_yaml_file, line_of, validation_error, yaml_data
@@ -60,11 +61,51 @@ def _domain_dot_optional(value: str, params: Mapping[str, ParamValue], readings:
     return bool(local and at and domain and " " not in value and "@" not in domain)
 
 
+def _counted(measure: Callable[[str], int], doc: str) -> WrongCheck:
+    """A length rule (``min``, ``max`` or both) that counts with ``measure``."""
+
+    def check(value: str, params: Mapping[str, ParamValue], readings: Readings) -> bool:
+        size, lo, hi = measure(value), params.get("min"), params.get("max")
+        return (not isinstance(lo, int) or size >= lo) and (not isinstance(hi, int) or size <= hi)
+
+    check.__doc__ = doc
+    return check
+
+
+def _ascii_space_only(value: str, params: Mapping[str, ParamValue], readings: Readings) -> bool:
+    """Only U+0020 is a space: a tab, a no-break space or an em space passes."""
+    return " " not in value
+
+
+def _trimmed_input(value: str, params: Mapping[str, ParamValue], readings: Readings) -> bool:
+    """The input is trimmed before the space check: a space before or after passes."""
+    return FIELD_CHECKS["password.no_spaces"](value.strip(), dict(params), readings)
+
+
+def _unicode_digits(value: str, params: Mapping[str, ParamValue], readings: Readings) -> bool:
+    """Digits by ``str.isdigit()``: fullwidth, Arabic-Indic and superscript digits pass."""
+    return value == "" or value.isdigit()
+
+
 BEHAVIOURS: Final[dict[str, WrongCheck]] = {
     "umlauts_not_letters": _umlauts_not_letters,
     "length_in_bytes": _length_in_bytes,
     "spaces_ignored": _spaces_ignored,
     "domain_dot_optional": _domain_dot_optional,
+    # encodings (issue 10, item 2): what an implementation counts or cleans otherwise
+    "length_in_utf16_units": _counted(
+        utf16_units, "The length counted in UTF-16 code units: an emoji counts twice."
+    ),
+    "trimmed_before_length": _counted(
+        lambda v: len(v.strip()), "The length counted after trimming surrounding whitespace."
+    ),
+    "nfc_before_length": _counted(
+        lambda v: len(unicodedata.normalize("NFC", v)),
+        "The length counted after NFC: a + combining diaeresis is one.",
+    ),
+    "ascii_space_only": _ascii_space_only,
+    "trimmed_input": _trimmed_input,
+    "unicode_digits": _unicode_digits,
 }
 
 # Deviations of a flow rather than of a field check. The simulation asks
@@ -95,7 +136,9 @@ FLOW_BEHAVIOURS: Final[dict[str, str]] = {
         "not from the mail to the user"
     ),
 }
-REGISTRATION_FORMS: Final = frozenset({"register_citizen", "register_organisation"})
+REGISTRATION_FORMS: Final = frozenset(
+    {"register_citizen", "register_citizen_with_eid", "register_organisation"}
+)
 
 
 class Fault(BaseModel):

@@ -10,11 +10,11 @@ findings describe them (length, character classes), and the replay reproduces th
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Final
 
 from hypothesis import example, given, seed, settings
 from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
 
 from skc.conformance.adapters.identities import Identities
 from skc.conformance.adapters.operations import operation
@@ -176,7 +176,11 @@ def _rules_in_scope(land: LandId, field: str, form: Form) -> tuple[str, ...]:
 
 def _form_check(land: LandId, form: Form) -> Check:
     """Valid values and values breaking each rule that binds the field in this form, submitted
-    through the form after its set-up steps; a finding names the form in its check id."""
+    through the form after its set-up steps; a finding names the form in its check id.
+
+    The form's share of the profile's examples is split evenly between the valid values and
+    each rule (a Hypothesis ``one_of`` favours its first branch), each part shrinking on its
+    own; the boundary examples go with the valid values."""
     field = form.field
     cited = _rules_in_scope(land, field, form)
     check_id = f"fields/{form.name}"
@@ -188,37 +192,42 @@ def _form_check(land: LandId, form: Form) -> Check:
             reason = f"the {land} help text describes no {form.operation} taking {field}"
             return CheckResult(Verdict.NOT_APPLICABLE, cited, reason=reason)
         breakable = [r for r in breakable_rules(land, field, readings) if r in cited]
-        cases: st.SearchStrategy[tuple[str | None, str]] = st.one_of(
-            valid_values(land, field, readings)
-            .filter(lambda v: bool(v) or not form.filled)
-            .map(lambda v: (None, v)),
-            *(invalid_values(land, field, r, readings).map(partial(_case, r)) for r in breakable),
-        )
+        valid = valid_values(land, field, readings).filter(lambda v: bool(v) or not form.filled)
+        parts: list[tuple[str | None, SearchStrategy[str]]] = [(None, valid)]
+        parts += [(r, invalid_values(land, field, r, readings)) for r in breakable]
         base = ctx.settings
-        examples = max(_MIN_FURTHER_EXAMPLES, int(base.max_examples * form.share))
+        share = int(base.max_examples * form.share) // len(parts)
+        chosen = settings(base, max_examples=max(_MIN_FURTHER_EXAMPLES, share))
 
         def body(pairs: Pairs) -> None:
-            def submit(case: tuple[str | None, str]) -> None:
-                rule, value = case
-                with pairs() as pair:
-                    if field in ADDRESS_FIELDS:
-                        value = _unique_address(land, field, value, readings, pair.identities)
-                    *set_up, last = form.steps(_wrap(field, value), rules)
-                    pair.run_all(set_up)
-                    pair.run(last.model_copy(update={"rule": rule}))
-
-            for edge in _edges(land, field, readings):
-                submit = example((None, edge))(submit)
-            chosen = settings(base, max_examples=examples)
-            chosen(seed(ctx.seed)(given(cases)(submit)))()
+            for rule, values in parts:
+                submit = _submitter(pairs, land, form, rules, readings, rule)
+                if rule is None:
+                    for edge in _edges(land, field, readings):
+                        submit = example(edge)(submit)
+                chosen(seed(ctx.seed)(given(values)(submit)))()
 
         return guarded(ctx, body, cited, check_id)
 
     return Check("fields", form.name, cited, run)
 
 
-def _case(rule: str, value: str) -> tuple[str | None, str]:
-    return rule, value
+def _submitter(
+    pairs: Pairs, land: LandId, form: Form, rules: LandRules, readings: Readings, rule: str | None
+) -> Callable[[str], None]:
+    """One example of a form check: a fresh pair walks to the form and submits the value,
+    the step citing ``rule`` (the rule the value was drawn to break, or none)."""
+    field = form.field
+
+    def submit(value: str) -> None:
+        with pairs() as pair:
+            if field in ADDRESS_FIELDS:
+                value = _unique_address(land, field, value, readings, pair.identities)
+            *set_up, last = form.steps(_wrap(field, value), rules)
+            pair.run_all(set_up)
+            pair.run(last.model_copy(update={"rule": rule}))
+
+    return submit
 
 
 def _further_forms(land: LandId, field: str, readings: Readings | None) -> list[Form]:
