@@ -173,14 +173,14 @@ def _reuse_delay(run: Script, gap: int, offset: int, rule: str) -> None:
         run.do("offer_service", service_id=_SERVICE)
     run.citizen()
     if berlin:
-        run.do("use_service", rule, session="$s", service_id=_SERVICE)
+        run.do("use_service", "account.email_reuse_delay", session="$s", service_id=_SERVICE)
     run.wait(gap)  # counted from the registration or the last login is wrong
     run.login()
     run.do("delete_account", "account.deletion", session="$s")
     since = run.mark()
     run.do("login", deletion, email=_ME, password="$password")
     run.jump(since, offset, rule)
-    run.do("email_available", rule, email=_ME)
+    run.do("email_available", "account.email_reuse_delay", email=_ME)
     run.do("login", deletion, email=_ME, password="$password")
 
 
@@ -225,6 +225,7 @@ PROBES: Final[dict[str, Probe]] = {
     "mailbox.trash_retention": _trash,
     "mailbox.answer_retention": _answers,
     "account.email_reuse_delay": _reuse_delay,
+    # observable from outside: refused at once and on either side of the day; not the erasure
     "account.deletion_completion": _reuse_delay,
     "org.deletion.deactivation_period": _deactivation,
     "payment.window": _payment,
