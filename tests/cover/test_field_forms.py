@@ -59,6 +59,21 @@ def test_every_password_parameter_is_bound_or_only_checked_when_declared() -> No
                 assert (op.name, param.name) in bound | CHECKED_ONLY, (op.name, param.name)
 
 
+# Addresses an account is created with or changed to that no field rule binds, and why.
+UNBOUND_ADDRESSES = {
+    ("register_with_other_account", "email"): "the address comes with the other Land's account",
+}
+
+
+def test_every_address_an_account_gets_is_bound_to_a_field_when_declared() -> None:
+    bound = {(s.operation, s.param) for f in ("email", "org_email") for s in field_forms()[f]}
+    for op in DECLARED.values():
+        for param in op.params:
+            given = param.name == op.creates_account or param.name == "new_email"
+            if param.kind == "email" and given:
+                assert (op.name, param.name) in bound | set(UNBOUND_ADDRESSES), op.name
+
+
 def test_every_slot_of_the_table_is_probed_or_listed_when_planned() -> None:
     probed = {(form.field, form.operation) for form in SECONDARY_FORMS}
     first = {
