@@ -47,5 +47,8 @@ def typing(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Print throughput figures and their ratio to the targets (opt-in, not a test)."""
+    """Print throughput figures and their ratio to the targets (opt-in, not a test); then the
+    HTTP adapter's overhead per operation against raw httpx (``python -m benchmarks.http runs``
+    times the full run per Land over HTTP, which takes minutes)."""
     session.run("python", "-m", "benchmarks", *session.posargs)
+    session.run("python", "-m", "benchmarks.http", "overhead")
