@@ -22,6 +22,7 @@ from skc.conformance.steps import Step
 from skc.conformance.suites.base import Check, CheckContext, CheckResult, Pairs, guarded
 from skc.conformance.suites.stateful import CITIZEN
 from skc.conformance.verdicts import Verdict
+from skc.model.ambiguity import load_register
 from skc.model.catalog import load_catalog
 from skc.model.lands import LandId
 from skc.model.sim.outcome import Outcome
@@ -93,20 +94,33 @@ class Script:
             self.do("activate", "registration.activation_completes", token="$org_act")
 
 
-# A probe: (script, gap in seconds, offset in seconds, the rule) -> None.
-Probe = Callable[[Script, int, int, str], None]
+# A probe: (script, gap in seconds, offset in seconds, the rule) -> the model's last outcome.
+Probe = Callable[[Script, int, int, str], Outcome]
 
 
-def _idle(run: Script, gap: int, offset: int, rule: str) -> None:
+def _user_actions_count(rules: LandRules) -> bool:
+    """Whether an action that sends nothing to the server restarts the idle timer (the
+    register entry that speaks of the Land's wording decides)."""
+    entry = "session.idle_reset_user_action"
+    if rules.land not in load_register()[entry].lands:
+        entry = "session.idle_reset"
+    return rules.readings[entry] == "any-user-action"
+
+
+def _idle(run: Script, gap: int, offset: int, rule: str) -> Outcome:
     run.citizen()
     run.wait(gap)  # counted from the login is wrong: a request comes after it
     run.do("ping", rule, session="$s")
     since = run.mark()
+    run.wait(min(gap, int(run.limit.total_seconds()) - 2) // 2)
+    run.do("client_action", rule, session="$s")  # a click that sends nothing to the server
+    if _user_actions_count(run.pair.rules):
+        since = run.mark()
     run.jump(since, offset, rule)
-    run.do("ping", rule, session="$s")
+    return run.do("ping", rule, session="$s")
 
 
-def _activation(run: Script, gap: int, offset: int, rule: str) -> None:
+def _activation(run: Script, gap: int, offset: int, rule: str) -> Outcome:
     if rule == "org.admin_activation_link_lifetime":
         run.organisation(activate=False)
         email = _ADMIN
@@ -121,10 +135,10 @@ def _activation(run: Script, gap: int, offset: int, rule: str) -> None:
     run.do("login", "registration.activation_completes", email=email, password="$password")
     run.jump(since, offset, rule)
     run.do("mail_token", save="act", to=email, kind="activation")
-    run.do("activate", rule, token="$act")
+    return run.do("activate", rule, token="$act")
 
 
-def _member_link(run: Script, gap: int, offset: int, rule: str) -> None:
+def _member_link(run: Script, gap: int, offset: int, rule: str) -> Outcome:
     run.organisation()
     run.wait(gap)  # counted from the organisation's registration is wrong
     run.login(_ADMIN, "admin")
@@ -135,10 +149,10 @@ def _member_link(run: Script, gap: int, offset: int, rule: str) -> None:
     since = run.mark()
     run.jump(since, offset, rule)
     run.do("mail_token", save="link", to=_USER, kind="activation")
-    run.do("activate_org_user", rule, token="$link", password="$other_password")
+    return run.do("activate_org_user", rule, token="$link", password="$other_password")
 
 
-def _trash(run: Script, gap: int, offset: int, rule: str) -> None:
+def _trash(run: Script, gap: int, offset: int, rule: str) -> Outcome:
     run.citizen()
     run.do("start_vorgang", save="v", mailbox_id="$acc", title="Antrag")
     run.do("deliver_message", save="m", vorgang_id="$v", subject="Bescheid")
@@ -150,10 +164,10 @@ def _trash(run: Script, gap: int, offset: int, rule: str) -> None:
     run.do("trash_vorgang", "mailbox.trash_blocked_by_unread", session="$s", vorgang_id="$v")
     since = run.mark()
     run.jump(since, offset, rule)
-    run.do("vorgang_exists", rule, vorgang_id="$v")
+    return run.do("vorgang_exists", rule, vorgang_id="$v")
 
 
-def _answers(run: Script, gap: int, offset: int, rule: str) -> None:
+def _answers(run: Script, gap: int, offset: int, rule: str) -> Outcome:
     run.citizen()
     run.do("start_vorgang", save="v", mailbox_id="$acc", title="Antrag")
     run.wait(gap)  # counted from the Vorgang's creation is wrong
@@ -163,10 +177,10 @@ def _answers(run: Script, gap: int, offset: int, rule: str) -> None:
     run.login()
     run.do("read_message", "mailbox.unread_count", session="$s", message_id="$m")
     run.jump(since, offset, rule)
-    run.do("message_exists", rule, message_id="$m")
+    return run.do("message_exists", rule, message_id="$m")
 
 
-def _reuse_delay(run: Script, gap: int, offset: int, rule: str) -> None:
+def _reuse_delay(run: Script, gap: int, offset: int, rule: str) -> Outcome:
     berlin = run.pair.rules.stated("account.deletion_completion")
     deletion = "account.deletion_completion" if berlin else "account.deletion"
     if berlin:  # a used service makes Berlin's delay one day, not "the next day"
@@ -180,11 +194,11 @@ def _reuse_delay(run: Script, gap: int, offset: int, rule: str) -> None:
     since = run.mark()
     run.do("login", deletion, email=_ME, password="$password")
     run.jump(since, offset, rule)
-    run.do("email_available", "account.email_reuse_delay", email=_ME)
     run.do("login", deletion, email=_ME, password="$password")
+    return run.do("email_available", "account.email_reuse_delay", email=_ME)
 
 
-def _deactivation(run: Script, gap: int, offset: int, rule: str) -> None:
+def _deactivation(run: Script, gap: int, offset: int, rule: str) -> Outcome:
     run.organisation()
     run.login(_ADMIN, "admin")
     run.do("approve_service", org_id="$org", service_id=_SERVICE)
@@ -201,10 +215,10 @@ def _deactivation(run: Script, gap: int, offset: int, rule: str) -> None:
     since = run.mark()
     run.jump(since, offset, rule)
     run.do("account_status", rule, account_id="$member")
-    run.do("email_available", rule, email=_USER)
+    return run.do("email_available", rule, email=_USER)
 
 
-def _payment(run: Script, gap: int, offset: int, rule: str) -> None:
+def _payment(run: Script, gap: int, offset: int, rule: str) -> Outcome:
     run.citizen()
     run.do("start_vorgang", save="v", mailbox_id="$acc", title="Antrag")
     run.do("deliver_message", save="m", vorgang_id="$v", subject="Urkunde", payment_required=True)
@@ -213,7 +227,7 @@ def _payment(run: Script, gap: int, offset: int, rule: str) -> None:
     run.do("start_payment", rule, "p", session="$s", message_id="$m")
     since = run.mark()
     run.jump(since, offset, rule)
-    run.do("report_payment", rule, payment_id="$p", success=True)
+    return run.do("report_payment", rule, payment_id="$p", success=True)
 
 
 PROBES: Final[dict[str, Probe]] = {

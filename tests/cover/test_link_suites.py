@@ -7,11 +7,14 @@ import pytest
 from skc.conformance.adapters import InProcessAdapter
 from skc.conformance.faults import parse_fault
 from skc.conformance.lockstep import Lockstep, StepFailure
+from skc.conformance.profile import reference_profile
 from skc.conformance.steps import Step
 from skc.conformance.suites.sessions import dead_session_step, session_operations
 from skc.conformance.suites.stateful import CITIZEN
 from skc.conformance.suites.timing import PROBES, Script, time_limit_rules
+from skc.model.ambiguity import Readings
 from skc.model.lands import LANDS, LandId
+from skc.model.sim.outcome import Outcome
 from skc.model.sim.rules import LandRules
 
 ME = "anna@example.org"
@@ -74,18 +77,32 @@ def test_faulty_portal_disagrees_on_its_rule_when_the_step_probes_it(
 
 
 PROBED = [(land, rule) for land in LANDS for rule in time_limit_rules(land)]
+# What the last step sees one second before and after the limit: the thing is alive, then gone;
+# a deleted or deactivated account's address is blocked, then free (at once where the delay is 0).
+SIDES: dict[tuple[LandId, str], list[bool]] = {
+    ("berlin", "org.deletion.deactivation_period"): [False, True],
+    ("berlin", "account.deletion_completion"): [False, True],
+    **{(land, "account.email_reuse_delay"): [True, True] for land in LANDS},
+    ("berlin", "account.email_reuse_delay"): [False, True],
+}
+
+
+def _alive(outcome: Outcome) -> bool:
+    return outcome.value if isinstance(outcome.value, bool) else outcome.accepted
 
 
 @pytest.mark.parametrize(("land", "rule"), PROBED)
-@pytest.mark.parametrize("offset", [-1, 1])
-def test_timing_probe_agrees_with_the_reference_when_run_on_either_side(
-    land: LandId, rule: str, offset: int
+def test_timing_probe_sees_the_limit_on_exactly_one_side_when_run_on_the_reference(
+    land: LandId, rule: str
 ) -> None:
     limit = LandRules(land).duration(rule)
     assert limit is not None
     gap = max(int(limit.total_seconds()) // 2, 2)
-    with _pair(land) as pair:
-        PROBES[rule](Script(pair, limit), gap, offset, rule)
+    seen = []
+    for offset in (-1, 1):
+        with _pair(land) as pair:
+            seen.append(_alive(PROBES[rule](Script(pair, limit), gap, offset, rule)))
+    assert seen == SIDES.get((land, rule), [True, False])
 
 
 @pytest.mark.parametrize(
@@ -105,3 +122,22 @@ def test_timing_probe_finds_a_limit_counted_from_an_earlier_event_when_just_insi
     with pytest.raises(StepFailure) as failure, _pair(land, fault) as pair:
         PROBES[rule](Script(pair, limit), 3600 if limit > timedelta(hours=2) else 60, offset, rule)
     assert failure.value.mismatch.rule == rule
+
+
+@pytest.mark.parametrize(
+    ("land", "entry"),
+    [("sachsen-anhalt", "session.idle_reset_user_action"), ("hamburg", "session.idle_reset")],
+)
+@pytest.mark.parametrize("reading", ["any-user-action", "server-requests"])
+@pytest.mark.parametrize("offset", [-1, 1])
+def test_idle_probe_counts_from_the_event_the_reading_names_when_a_click_sends_nothing(
+    land: LandId, entry: str, reading: str, offset: int
+) -> None:
+    profile = reference_profile(land).model_copy(update={"readings": Readings({entry: reading})})
+    target, model = InProcessAdapter(land, profile), InProcessAdapter(land, profile)
+    limit = LandRules(land).duration("session.idle_timeout") or timedelta()
+    with Lockstep(target.connect(), model.connect(), profile) as pair:
+        last = PROBES["session.idle_timeout"](
+            Script(pair, limit), 600, offset, "session.idle_timeout"
+        )
+    assert last.accepted is (offset < 0)
