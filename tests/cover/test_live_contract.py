@@ -520,8 +520,10 @@ def test_finding_stands_when_the_adapter_fails_while_hypothesis_shrinks_it() -> 
         name = "gives-up"
 
         def __init__(self) -> None:
-            self.faulty = InProcessAdapter("berlin", fault=parse_fault("berlin-password-max-21"))
-            self.correct = InProcessAdapter("berlin")
+            # a fault no explicit example shows: the first disagreement is drawn, then shrunk
+            fault = parse_fault("gemeinsam-online-one-criterion")
+            self.faulty = InProcessAdapter("gemeinsam-online", fault=fault)
+            self.correct = InProcessAdapter("gemeinsam-online")
             self.profile = self.faulty.profile
 
         def connect(self) -> RecordingConnection:
@@ -540,11 +542,12 @@ def test_finding_stands_when_the_adapter_fails_while_hypothesis_shrinks_it() -> 
             connection.call = call  # type: ignore[method-assign]
             return connection
 
-    check = next(c for c in field_checks("berlin") if c.id == "fields/password/password.max_length")
+    rule = "password.character_classes"
+    check = next(c for c in field_checks("gemeinsam-online") if c.id == f"fields/password/{rule}")
     result = check.run(CheckContext(GivesUpAfterAFinding(), 1))
     assert diverged
     assert result.verdict is Verdict.FAIL
-    assert result.rule == "password.max_length"
+    assert result.rule == "password.character_classes"
     assert any("shrinking stopped early" in w and "overloaded" in w for w in result.warnings)
 
 
