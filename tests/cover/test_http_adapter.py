@@ -11,9 +11,11 @@ from pathlib import Path
 import httpx
 import orjson
 import pytest
+from typer.testing import CliRunner
 
 from skc.conformance.adapters.http import HttpAdapter, is_loopback
 from skc.conformance.adapters.registry import resolve_target
+from skc.conformance.cli import app as cli
 from skc.conformance.profile import Capability, PortalProfile
 from skc.conformance.run_command import build_config
 from skc.model.errors import AdapterError, AdapterTimeoutError, InputError
@@ -203,3 +205,12 @@ def test_profile_the_user_gives_keeps_its_own_absences(monkeypatch: pytest.Monke
     assert adapter.profile.has(Capability.CLOCK_CONTROL)
     assert not adapter.profile.has(Capability.ORGANISATIONS)
     assert adapter.profile.base_url == URL
+
+
+def test_skc_run_exits_2_naming_allow_remote_when_the_target_is_another_host(
+    tmp_path: Path,
+) -> None:
+    args = ["run", "--target", "http://10.1.2.3:8080", "--land", "berlin", "--out", str(tmp_path)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert "--allow-remote" in " ".join(result.output.split())
