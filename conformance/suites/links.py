@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
 
 from skc.conformance.suites.base import Check, Pairs
-from skc.conformance.suites.stateful import CITIZEN, LockstepMachine, machine_check
+from skc.conformance.suites.machine import CITIZEN, LockstepMachine, machine_check
 from skc.model.lands import LandId
 from skc.model.sim.outcome import Outcome
 

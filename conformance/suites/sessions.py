@@ -18,7 +18,7 @@ from hypothesis.stateful import precondition, rule
 
 from skc.conformance.adapters.operations import OPERATIONS, Operation
 from skc.conformance.suites.base import Check, Pairs
-from skc.conformance.suites.stateful import CITIZEN, LockstepMachine, machine_check
+from skc.conformance.suites.machine import CITIZEN, LockstepMachine, machine_check
 from skc.model.lands import LandId
 
 _LOGOUT: Final = "logout.ends_session"

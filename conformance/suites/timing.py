@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from skc.conformance.lockstep import Lockstep
 from skc.conformance.steps import Step
 from skc.conformance.suites.base import Check, CheckContext, CheckResult, Pairs, guarded
-from skc.conformance.suites.stateful import CITIZEN
+from skc.conformance.suites.machine import CITIZEN
 from skc.conformance.verdicts import Verdict
 from skc.model.ambiguity import load_register
 from skc.model.catalog import load_catalog

@@ -9,8 +9,8 @@ from skc.conformance.faults import parse_fault
 from skc.conformance.lockstep import Lockstep, StepFailure
 from skc.conformance.profile import reference_profile
 from skc.conformance.steps import Step
+from skc.conformance.suites.machine import CITIZEN
 from skc.conformance.suites.sessions import dead_session_step, session_operations
-from skc.conformance.suites.stateful import CITIZEN
 from skc.conformance.suites.timing import PROBES, Script, time_limit_rules
 from skc.model.ambiguity import Readings
 from skc.model.lands import LANDS, LandId
