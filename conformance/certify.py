@@ -14,7 +14,11 @@
     ├── evidence/             one text file per failure, error and expected failure
     ├── profile.yaml, expected-failures.yaml   copies of the inputs given (secrets scrubbed)
     ├── SHA256SUMS            the digest of every other file (always)
-    └── SHA256SUMS.sig        Ed25519 signature of SHA256SUMS (when a key is given)
+    └── SHA256SUMS.sig        Ed25519 signature of SHA256SUMS, hex (when a key is given)
+
+An auditor needs no harness to check one: ``sha256sum -c SHA256SUMS``, then
+``xxd -r -p SHA256SUMS.sig > sig && openssl pkeyutl -verify -pubin -inkey signer.pub -rawin
+-in SHA256SUMS -sigfile sig``.
 
 A rule's status is one of passed, failed, expected failure, not applicable, inconclusive, error
 or not covered. A package is ``conformant`` only when the run's rules say so for the Land and
