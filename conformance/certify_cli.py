@@ -1,4 +1,4 @@
-"""``skc certify`` (verify, keygen), ``skc verify``, ``skc drift`` and ``skc run --certify``.
+"""``skc certify`` (package, verify, keygen), ``skc verify``, ``skc drift``, ``skc run --certify``.
 
 Exit codes of ``verify``: 0 the package is intact (notes, such as an older catalog, are
 printed), 1 something changed (each changed, missing or added file is named, or the signature
@@ -61,6 +61,64 @@ def write_certification(
     )  # fmt: skip
     for package in packages:
         manifest = json.loads((package / MANIFEST).read_text(encoding="utf-8"))
+        _out.print(console_text(f"package: {package} ({manifest['status']})"))
+
+
+def config_of_run(out: Path) -> RunConfig:
+    """The inputs of a finished run, from its results file; its input files must be unchanged."""
+    from skc.conformance.digests import file_digest
+    from skc.conformance.expected import load_expected_failures
+    from skc.conformance.profile import load_profile
+    from skc.conformance.reports import RESULTS_FILE, read_records, split_records
+    from skc.conformance.runner import RunConfig
+    from skc.model.lands import parse_land
+
+    run = split_records(read_records(out / RESULTS_FILE))
+    if run.header is None or run.summary is None:
+        raise InputError(f"{out / RESULTS_FILE}: the run did not finish; certify a finished run")
+    header = run.header
+    inputs: dict[str, Path | None] = {}
+    for key in ("profile", "expected_failures"):
+        given = header.get(key)
+        if given is not None and file_digest(given) != header.get(f"{key}_sha256"):
+            raise InputError(
+                f"{given}: the {key.replace('_', ' ')} file changed (or is gone) since the run "
+                f"{header.get('run_id')}; certify with the file the run used, or run again"
+            )
+        inputs[key] = Path(given) if given is not None else None
+    profile, expected = inputs["profile"], inputs["expected_failures"]
+    return RunConfig(
+        lands=tuple(parse_land(str(land)) for land in header.get("lands") or ()),
+        seed=int(header.get("seed") or 0), target=str(header.get("target")), out=out,
+        profile=load_profile(profile) if profile else None, profile_path=profile,
+        expected=load_expected_failures(expected) if expected else (), expected_path=expected,
+    )  # fmt: skip
+
+
+@certify_app.command("package")
+def package_run(
+    out: Annotated[Path, typer.Argument(help="The reports directory of a finished run.")],
+    certify: Annotated[Path, typer.Argument(help="Where to write one package per Land.")],
+    sign_key: Annotated[
+        Path | None, typer.Option(help="Sign the packages with this Ed25519 key (PEM).")
+    ] = None,
+) -> None:
+    """Package a finished run (as skc run --certify does at its end)."""
+    from skc.conformance.certify import check_certify_dir, load_sign_key, write_packages
+
+    try:
+        config = config_of_run(out)
+        check_certify_dir(certify, config.target, config.lands)
+        key = load_sign_key(sign_key) if sign_key is not None else None
+        packages = write_packages(
+            out, certify, profile_for=config.profile_for, profile_path=config.profile_path,
+            expected_path=config.expected_path, expected=config.expected, sign_key=key,
+        )  # fmt: skip
+    except (HarnessError, OSError) as exc:
+        _err.print(f"[bold red]error:[/] {console_text(str(exc))}")
+        raise typer.Exit(2) from exc
+    for package in packages:
+        manifest = json.loads((package / "manifest.json").read_text(encoding="utf-8"))
         _out.print(console_text(f"package: {package} ({manifest['status']})"))
 
 
@@ -164,8 +222,10 @@ certify_app.command("verify")(verify)
 
 __all__ = [
     "certify_app",
+    "config_of_run",
     "drift_command",
     "keygen",
+    "package_run",
     "prepare_certification",
     "verify",
     "write_certification",

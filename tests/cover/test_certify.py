@@ -230,3 +230,32 @@ def test_verify_says_so_when_the_package_comes_from_an_older_catalog(
     assert "made from an older or other catalog: rules/times.yaml" in notes
     assert "1 rule(s) cite other sentences now: session.idle_timeout" in notes
     assert "not signed" in notes
+
+
+def test_certify_package_gives_the_same_rules_when_a_finished_run_is_packaged_later(
+    certified: Path, tmp_path: Path
+) -> None:
+    home = certified.parents[1]
+    code, output = _skc("certify", "package", str(home / "out"), str(tmp_path / "later"))
+    assert code == 0, output
+    later = tmp_path / "later" / "inprocess-hamburg"
+    assert verify_package(later).intact
+    assert (later / "rules.json").read_bytes() == (certified / "rules.json").read_bytes()
+    assert _manifest(later)["status"] == _manifest(certified)["status"]
+
+
+def test_certify_package_exits_two_when_an_input_changed_since_the_run(
+    certified: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(certified.parents[1] / "out", out)
+    records = (out / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    header = json.loads(records[0])
+    header["expected_failures_sha256"] = "0" * 64
+    (out / "results.jsonl").write_text(
+        "\n".join([json.dumps(header), *records[1:]]) + "\n", encoding="utf-8"
+    )
+    code, output = _skc("certify", "package", str(out), str(tmp_path / "packages"))
+    assert code == 2
+    assert "changed (or is gone) since the run" in output
+    assert not (tmp_path / "packages").exists()
