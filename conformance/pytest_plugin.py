@@ -21,6 +21,7 @@ naming the valid values, never tracebacks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -46,9 +47,14 @@ _SESSION_KEY = pytest.StashKey[Session]()
 _BUS_KEY = pytest.StashKey[Broadcast]()
 _OUT_KEY = pytest.StashKey[OutputDir]()
 _SUMMARY_KEY = pytest.StashKey[RunSummary]()
+_RUN_OPTION = re.compile(
+    r"(?<![\w-])--(target|land|suite|seed|fault|profile|expected-failures|scenarios|out|"
+    r"hypothesis-profile|allow-remote)\b"
+)
 _RUN_OPTIONS = (
     "--skc-land", "--skc-suite", "--skc-seed", "--skc-fault", "--skc-profile",
     "--skc-expected-failures", "--skc-scenarios", "--skc-out", "--skc-hypothesis-profile",
+    "--skc-allow-remote",
 )  # fmt: skip
 
 
@@ -73,6 +79,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--skc-scenarios", default=None, help="directory of scenario files")
     group.addoption("--skc-out", default=None, help="write results.jsonl, junit.xml, report.html")
     group.addoption("--skc-hypothesis-profile", default="ci", help="ci, dev or live")
+    group.addoption(
+        "--skc-allow-remote", action="store_true", default=False,
+        help="allow an http(s) target on another host",
+    )  # fmt: skip
 
 
 def _path(config: pytest.Config, name: str) -> Path | None:
@@ -90,6 +100,7 @@ def _run_config(config: pytest.Config) -> RunConfig:
         expected_failures=_path(config, "--skc-expected-failures"),
         hypothesis_profile=config.getoption("--skc-hypothesis-profile"),
         out=_path(config, "--skc-out"), replay=None, scenarios=_path(config, "--skc-scenarios"),
+        allow_remote=config.getoption("--skc-allow-remote"),
     )  # fmt: skip
 
 
@@ -121,7 +132,7 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         run_config = _run_config(config)
     except HarnessError as exc:
-        raise pytest.UsageError(f"skc: {exc}") from exc
+        raise pytest.UsageError(f"skc: {_plugin_options(str(exc))}") from exc
     for arg in selected:
         land = arg.split("::", 1)[0].split("/", 1)[0]
         if land not in run_config.lands:
@@ -131,6 +142,11 @@ def pytest_configure(config: pytest.Config) -> None:
             )
     config.stash[_CONFIG_KEY] = run_config
     config.stash[_SELECT_KEY] = selected
+
+
+def _plugin_options(message: str) -> str:
+    """A message of ``skc run`` with its options named as this plugin spells them."""
+    return _RUN_OPTION.sub(r"--skc-\1", message)
 
 
 def _without_target(config: pytest.Config) -> None:

@@ -104,6 +104,13 @@ def test_plugin_lists_the_suites_when_a_suite_is_misspelt(pytester: pytest.Pytes
     assert "scenarios" in outcome.stderr.str()
 
 
+def test_plugin_names_its_own_options_when_options_conflict(pytester: pytest.Pytester) -> None:
+    outcome = _inline(pytester, "--skc-land", "hamburg", "--skc-fault", _FAULT)
+    assert outcome.ret == pytest.ExitCode.USAGE_ERROR
+    assert f"--skc-fault {_FAULT} is a fault of berlin" in outcome.stderr.str()
+    assert "run it with --skc-land berlin" in outcome.stderr.str()
+
+
 def test_plugin_refuses_a_node_id_when_it_selects_no_check(pytester: pytest.Pytester) -> None:
     outcome = _inline(pytester, "--skc-land", "berlin", "berlin/scenarios::no-such-check")
     assert outcome.ret == pytest.ExitCode.USAGE_ERROR
