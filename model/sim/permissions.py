@@ -329,7 +329,11 @@ class Permissions(Flow):
         if caller.role == "admin":
             require(principal_id is not None, "sim.invalid_input", detail="name the principal")
         else:
-            require(principal_id in (None, caller.id), "sim.not_authorised")
+            require(
+                principal_id in (None, caller.id),
+                "org.vertretung.master_user_manages",
+                detail="a company user sets up a Vertretung only for themselves",
+            )
         principal = self.orgs.member(org, principal_id or caller.id)
         deputy = self.orgs.member(org, deputy_id)
         require(
@@ -372,7 +376,11 @@ class Permissions(Flow):
         rep = org.vertretungen.get(vertretung_id)
         require(rep is not None, "sim.unknown_id", detail="no such Vertretung")
         assert rep is not None
-        require(caller.role == "admin" or caller.id == rep.principal_id, "sim.not_authorised")
+        require(
+            caller.role == "admin" or caller.id == rep.principal_id,
+            "org.vertretung.master_user_manages",
+            detail="only the Master-User or the represented user deletes a Vertretung",
+        )
         del org.vertretungen[vertretung_id]
         for session in self.w.sessions.values():
             if session.account_id == rep.deputy_id and session.acting_for == rep.principal_id:

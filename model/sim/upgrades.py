@@ -92,7 +92,11 @@ class Upgrades(Flow):
     def sync_eid(self, session_id: str, card: IdCard) -> None:
         require(self.w.rules.stated("eid.data_sync"), "sim.not_offered")
         _session, account = self._citizen(session_id)
-        require(account.level == "high", "sim.level_insufficient")
+        require(
+            account.level == "high",
+            "eid.data_sync",
+            detail="only a Servicekonto Plus (Berlin: Sicherheitsstufe 2) updates its data so",
+        )
         if self.w.rules.stated("eid.new_card_must_match_profile"):
             require(
                 _same_holder(account.profile, card.profile()),

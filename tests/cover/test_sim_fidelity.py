@@ -675,3 +675,37 @@ def test_hamburg_elster_login_is_refused_on_the_rule_when_the_certificate_was_de
     session = portal.login_with_elster("cert-erika").expect_str()
     assert portal.unlink_elster(session).accepted
     assert portal.login_with_elster("cert-erika").rules == rule
+
+
+def test_vertretung_for_another_user_is_refused_on_the_master_user_rule_when_a_user_sets_it() -> (
+    None
+):
+    quoted(
+        "berlin",
+        "Als Master-User einer Firma können Sie für die Firmennutzer und -nutzerinnen eine "
+        "Vertretung einrichten oder löschen.",
+    )
+    portal, admin, principal, deputy = _berlin_company()
+    assert portal.grant_service(admin, deputy, "svc-b").accepted
+    member(portal, admin, "dritte@example.org")
+    session = login(portal, "dritte@example.org")
+    refused = portal.add_vertretung(session, deputy, principal_id=principal)
+    assert refused.rules == ("org.vertretung.master_user_manages",)
+    vertretung = portal.add_vertretung(admin, deputy, principal_id=principal).expect_str()
+    assert portal.delete_vertretung(session, vertretung).rules == (
+        "org.vertretung.master_user_manages",
+    )
+
+
+@pytest.mark.parametrize("land", ["hamburg", "berlin"])
+def test_eid_data_sync_of_a_basic_account_is_refused_on_its_rule_when_the_text_says_plus(
+    land: LandId,
+) -> None:
+    quoted(
+        "hamburg",
+        "Als Inhaber/in eines Servicekonto Plus aktualisieren Sie die Daten in Ihrem "
+        "Benutzerprofil",
+    )
+    portal = _citizen_session(land)
+    card = IdCard("Anna", "Muster", date(1990, 2, 3))
+    assert portal.sync_eid(login(portal, EMAIL), card).rules == ("eid.data_sync",)
