@@ -188,6 +188,12 @@ class Accounts(Flow):
             "sim.not_offered",
             detail="this Land describes no registration with the eID function",
         )
+        if rules.stated("eid.pseudonym_always_transmitted"):
+            require(
+                bool(card.pseudonym),
+                "eid.pseudonym_always_transmitted",
+                detail="the card's pseudonym is read and linked; it cannot be withheld",
+            )
         required = {
             "name": f"{card.first_name} {card.last_name}",
             "email": email,

@@ -553,11 +553,6 @@ def test_eid_upgrade_without_the_pseudonym_is_refused_only_where_the_text_always
         assert outcome.rules == ("eid.pseudonym_always_transmitted",)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="register_citizen_with_eid lives in model/sim/accounts.py (another engineer's file) "
-    "and does not yet refuse a card that withholds its pseudonym in Berlin",
-)
 def test_berlin_eid_registration_is_refused_when_the_card_withholds_its_pseudonym() -> None:
     quoted("berlin", BERLIN_PSEUDONYM)
     portal = ReferencePortal("berlin")
