@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import Final
 
 from skc.model.catalog import load_catalog
-from skc.model.sim.outcome import Outcome
+from skc.model.sim.outcome import SIM_REASONS, Outcome
 
 
 class Kind(StrEnum):
@@ -134,7 +134,9 @@ def attribute(
     for named in (model_named, target_named):
         if named:
             return _prefer(cited, named)
-    return cited or (target.rules or model.rules or ("sim.unattributed",))[0]
+    # a portal's own words are no rule id (and may echo a secret or an escape sequence)
+    known = [r for r in (*target.rules, *model.rules) if r in SIM_REASONS]
+    return cited or (*known, "sim.unattributed")[0]
 
 
 __all__ = ["KIND_TEXT", "Kind", "Mismatch", "attribute", "catalog_rules", "classify"]
