@@ -5,10 +5,15 @@ readings by :func:`skc.model.parameters.resolve_params`); nothing Land-specific 
 Generation aims at the edges the help texts name: exactly the minimum and the maximum length
 (and one past them), umlauts and ß, the allowed special characters, the house-number shapes
 ``0``, ``12``, ``12a``, ``12a-c`` and ``48-50``, Unicode look-alikes of ASCII letters and
-digits. Each invalid value is built to break one rule, and each candidate mutation is first
-tried on the model: a mutation the chosen readings do not reject (say, a Cyrillic "а" in an
-organisation e-mail address under the ``umlauts-only`` reading) is not generated. The model
-itself is only a final ``filter``, which rarely rejects anything.
+digits, and the encodings (:mod:`skc.model.encodings`): each length limit is reached with
+characters that count otherwise in UTF-16 units, UTF-8 bytes or after NFC (an emoji, a CJK
+extension B ideograph, "ä" as a + combining diaeresis), invisible characters and spaces before
+or after a value; :func:`boundary_examples` lists fixed values on each limit in every unit.
+Which unit a "Zeichen" is, is the ``text.length_unit`` reading. Each invalid value is built
+to break one rule, and each candidate mutation is first tried on the model: a mutation the
+chosen readings do not reject (say, a Cyrillic "а" in an organisation e-mail address under the
+``umlauts-only`` reading) is not generated. The model itself is only a final ``filter``, which
+rarely rejects anything.
 
 Use them in property tests, e.g. ``@given(invalid_values("berlin", "password",
 "password.max_length"))`` draws Berlin passwords of 21 characters and more.
