@@ -26,7 +26,7 @@ from skc.model.validators import validate
 
 CATALOG = load_catalog()
 SEARCH = settings(max_examples=1000, phases=[Phase.generate], database=None)
-FAST = settings(max_examples=25)
+FAST = settings(max_examples=10)
 T = TypeVar("T")
 EMOJI, CJK_B = "\U0001f600", "\U00020000"
 SOFT_HYPHEN, ZERO_WIDTH_SPACE, BOM, NBSP = "\u00ad", "\u200b", "\ufeff", "\u00a0"
