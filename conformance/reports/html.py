@@ -10,7 +10,8 @@ Built for the first ten seconds. From the top:
   once per rule, then per check expected vs observed, the minimal example and the replay;
 * expected failures and unobserved rules (inconclusive, not applicable) in compact tables with
   their reasons, styled apart from failures; no empty rows;
-* the certification per Land, warnings, every result (with a Land column) and the run details.
+* the certification and coverage per Land, warnings, every result (with a Land column) and the
+  run details.
 
 A run without a summary line (killed) says so at the top.
 """
@@ -29,6 +30,7 @@ from skc.conformance.reports.html_parts import (
     anchor,
     badge,
     certification,
+    coverage,
     data,
     e,
     expected_failures,
@@ -265,7 +267,7 @@ def render_html(records: Sequence[Mapping[str, Any]]) -> str:
         f"<h1>Conformance report: {e(target)}</h1>", _status(run), _lede(run), _notices(run),
         _summary(run, findings), _filters(run), _findings(findings), _unexpected(run),
         expected_failures(run.results), unobserved(run.results), certification(run),
-        warnings(run), all_results(run.results), run_details(run),
+        coverage(run), warnings(run), all_results(run.results), run_details(run),
     )  # fmt: skip
     body = "\n".join(section for section in sections if section)
     return (

@@ -193,6 +193,31 @@ def certification(run: RunRecords) -> str:
     )
 
 
+def coverage(run: RunRecords) -> str:
+    """Per Land: stated rules the checks exercised, numeric limits probed on both sides."""
+    per_land = (run.summary or {}).get("coverage")
+    if not isinstance(per_land, Mapping) or not per_land:
+        return ""
+    rows = []
+    for land, cov in per_land.items():
+        if not isinstance(cov, Mapping):
+            continue
+        gaps = [*lines(cov, "one_side"), *lines(cov, "not_probed")]
+        rows.append(
+            f"<tr><th>{e(land)}</th><td>{e(cov.get('exercised'))} of {e(cov.get('stated'))}</td>"
+            f"<td>{e(cov.get('both_sides'))} of {e(cov.get('limits'))}</td>"
+            f"<td>{len(lines(cov, 'unobservable'))}</td>"
+            f"<td>{', '.join(f'<code>{e(gap)}</code>' for gap in gaps) or '—'}</td></tr>"
+        )
+    head = ["Land", "rules exercised", "limits probed on both sides", "unobservable", "gaps"]
+    return (
+        '<section id="coverage"><h2>Coverage</h2>\n<p>How much of each help text the checks '
+        "reach (<code>skc coverage</code> lists what is not covered and why).</p>\n"
+        + table(head, rows)
+        + "</section>"
+    )
+
+
 def warnings(run: RunRecords) -> str:
     """What the harness noticed without a verdict: rejections naming no rule, failed cleanups."""
     found = sorted({str(w) for result in run.results for w in result.get("warnings") or ()})
@@ -264,6 +289,7 @@ __all__ = [
     "anchor",
     "badge",
     "certification",
+    "coverage",
     "data",
     "e",
     "expected_failures",

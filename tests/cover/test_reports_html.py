@@ -54,3 +54,15 @@ def test_html_lists_every_result_with_its_land_when_several_lands_ran() -> None:
     assert page.count('<tr data-land="hamburg" data-verdict="pass"') == 1
     assert page.count('<tr data-land="berlin" data-verdict="pass"') == 1
     assert '<option value="hamburg">hamburg</option>' in page
+
+
+def test_html_shows_coverage_per_land_when_the_summary_has_it() -> None:
+    cov = {
+        "stated": 91, "exercised": 70, "limits": 15, "both_sides": 12,
+        "unobservable": ["payment.bank_data_not_stored"], "one_side": ["x.period (at)"],
+        "not_probed": ["org.admins.adults_only"],
+    }  # fmt: skip
+    page = render_html([header(), result("pass"), summary(coverage={"berlin": cov})])
+    assert "<th>berlin</th><td>70 of 91</td><td>12 of 15</td><td>1</td>" in page
+    assert "<code>org.admins.adults_only</code>" in page
+    assert 'id="coverage"' not in render_html([header(), result("pass"), summary()])
