@@ -5,7 +5,8 @@
     DIR/PORTAL-LAND/
     ├── manifest.json         harness version, run, the portal's identity and profile, the Land's
     │                         status and why, SHA-256 of every catalog file and help text (with
-    │                         where the text came from), the expected failures with reasons
+    │                         where the text came from), the expected failures with reasons,
+    │                         the run's coverage of the Land
     ├── rules.json            every rule the Land's help text states: title, quotes, parameters
     │                         (under the profile's readings), the SHA-256 of each cited
 │                         sentence, status, checks, reasons
@@ -202,6 +203,9 @@ def _land_records(
             out.append({
                 **record, "status": status[0], "status_reason": status[1], "counts": counts,
                 "certification": {land: certification.get(land, {})},
+                "coverage": {
+                    k: v for k, v in (record.get("coverage") or {}).items() if k == land
+                },
                 "unexpected_passes": [
                     u for u in record.get("unexpected_passes") or [] if u.get("land") == land
                 ],
@@ -303,6 +307,7 @@ def _write_package(
                 )
                 inputs[name] = {"given": str(source), "sha256_as_given": sha256_file(source)}
         manifest = _manifest(land, header, status, rules, profile, inputs, expected, sign_key)
+        manifest["coverage"] = ((summary or {}).get("coverage") or {}).get(land)
         (work / MANIFEST).write_text(_json(manifest), encoding="utf-8")
         sums = "".join(
             f"{sha256_file(p)}  {p.relative_to(work).as_posix()}\n"

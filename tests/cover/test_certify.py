@@ -76,6 +76,9 @@ def test_package_records_versions_hashes_and_inputs_when_a_run_is_certified(
     assert manifest["portal"]["capabilities"] == {"clock_control": True, "mail_capture": True}
     assert manifest["expected_failures"]["entries"][0]["reason"] == "Ticket 9: 21 minutes"
     assert manifest["signature"]["algorithm"] == "Ed25519"
+    assert manifest["coverage"]["stated"] == len(
+        [rule for rule in load_catalog() if rule.stated("hamburg")]
+    )
     for name in ("results.jsonl", "junit.xml", "report.html", "expected-failures.yaml"):
         assert (certified / name).is_file()
     assert secret_values()[0] not in (certified / "profile.yaml").read_text(encoding="utf-8")
