@@ -118,6 +118,10 @@ FLOW_BEHAVIOURS: Final[dict[str, str]] = {
     ),
     # links and sessions (issue 10, items 3 and 4)
     "reset_link_reusable": "a password-reset link is never spent: it sets a password again",
+    "reset_link_survives_password_change": (
+        "an unused password-reset link still works after the password was changed or a newer "
+        "link was sent"
+    ),
     "session_survives_logout": "logging out leaves the session alive on the server",
     "email_duplicate_case_sensitive": (
         "the duplicate check at registration compares addresses case-sensitively"

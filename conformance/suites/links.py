@@ -43,6 +43,9 @@ class LinksMachine(LockstepMachine):
         self.mailed: list[str] = []  # new passwords mailed on reset (four Länder)
         self.links: list[str] = []  # reset links (Berlin)
         self.confirmations: list[str] = []
+        self.current = self.EMAIL  # the address the model knows the account by
+        self.pending: dict[str, str] = {}  # confirmation link -> the address it confirms
+        self.confirmed: str | None = None  # confirmed, active from the next login (step 8)
         self.deleted = False
         self.do(
             "register_citizen", "registration.activation_completes", "acc",
@@ -58,7 +61,7 @@ class LinksMachine(LockstepMachine):
     @property
     def addresses(self) -> tuple[str, ...]:
         """Every address the account may answer to, the registered one drawn most often."""
-        return (self.EMAIL, self.EMAIL, self.EMAIL, *self.NEW)
+        return (self.current, self.current, self.current, self.EMAIL, *self.NEW)
 
     def _other_password(self) -> str:
         return _PASSWORDS[1] if self.password == _PASSWORDS[0] else _PASSWORDS[0]
@@ -85,6 +88,8 @@ class LinksMachine(LockstepMachine):
         if self.do("login", self.cite(rule_id), "s", email=address, password=password).accepted:
             self.password = password
             self.mark("session.idle_timeout", "s")
+            if self.confirmed is not None and address.casefold() == self.current.casefold():
+                self.current, self.confirmed = self.confirmed, None  # steps 8 and 9
 
     @precondition(lambda self: "s" in self.saved)
     @rule()
@@ -118,13 +123,22 @@ class LinksMachine(LockstepMachine):
             self.mailed.append(f"${name}")
             self.password = f"${name}"
 
-    @precondition(lambda self: bool(self.links))
-    @rule(data=st.data(), twice=st.booleans())
-    def use_reset_link(self, data: st.DataObject, twice: bool) -> None:
-        """Set a new password with a reset link (the newest, or an older or spent one), and
-        perhaps at once again."""
+    @precondition(lambda self: self.pair.rules.stated("password_reset.security_question"))
+    @rule(data=st.data(), then=st.sampled_from(("once", "twice", "after_change", "after_newer")))
+    def use_reset_link(self, data: st.DataObject, then: str) -> None:
+        """Set a new password with a reset link (the newest, or an older or spent one; a new
+        one if none was mailed yet): once, twice at once, or after a password change or a
+        newer request."""
+        if not self.links:
+            self.request_reset(data)
+            if not self.links:
+                return
         link = data.draw(st.sampled_from(self.links), label="link")
-        for _ in range(2 if twice else 1):
+        if then == "after_change":
+            self.change_password(data)
+        elif then == "after_newer":
+            self.request_reset(data)
+        for _ in range(2 if then == "twice" else 1):
             new = self._other_password()
             rule_id = self.cite("password_reset.security_question")
             if self.do("set_new_password", rule_id, token=f"${link}", new_password=new).accepted:
@@ -160,10 +174,15 @@ class LinksMachine(LockstepMachine):
             "request_email_change", self.cite(rule_id),
             session="$s", new_email=new, repeated=new,
         )  # fmt: skip
-        if outcome.accepted and self.pair.rules.stated("email_change.confirm_at_new_address"):
-            name = self.fresh("confirm")
-            self.do("mail_token", save=name, to=new, kind="email_change_confirm")
-            self.confirmations.append(name)
+        if not outcome.accepted:
+            return
+        if not self.pair.rules.stated("email_change.confirm_at_new_address"):
+            self.current = new  # changed at once (Berlin describes no confirmation)
+            return
+        name = self.fresh("confirm")
+        self.do("mail_token", save=name, to=new, kind="email_change_confirm")
+        self.confirmations.append(name)
+        self.pending[name], self.confirmed = new, None
 
     @precondition(lambda self: bool(self.confirmations))
     @rule(data=st.data(), twice=st.booleans())
@@ -173,7 +192,8 @@ class LinksMachine(LockstepMachine):
         link = data.draw(st.sampled_from(self.confirmations), label="link")
         for _ in range(2 if twice else 1):
             rule_id = self.cite("email_change.confirm_at_new_address")
-            self.do("confirm_email_change", rule_id, token=f"${link}")
+            if self.do("confirm_email_change", rule_id, token=f"${link}").accepted:
+                self.confirmed = self.pending[link]
 
     # --- deletion -----------------------------------------------------------------------------
 

@@ -50,6 +50,8 @@ class Credentials(Flow):
         """Void the account's unused reset links where the reading says a change does."""
         if self.w.rules.readings["password_reset.link_validity"] == "single-use":
             return
+        if self.w.rules.deviates("reset_link_survives_password_change"):
+            return
         for link in self.w.tokens.values():
             if link.account_id == account.id and link.purpose == "password_reset":
                 link.used = True
