@@ -13,7 +13,7 @@ account namespace, the ledger of created accounts and every secret used (for scr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Final
 
@@ -28,7 +28,7 @@ from skc.conformance.boundaries import Probe
 from skc.conformance.lockstep import Abort, Lockstep, StepFailure, Unobservable
 from skc.conformance.mismatch import Kind, Mismatch
 from skc.conformance.profile import PortalProfile
-from skc.conformance.steps import Step
+from skc.conformance.steps import Step, Verbatim
 from skc.conformance.verdicts import Verdict
 from skc.model.errors import AdapterError
 
@@ -176,6 +176,8 @@ class Pairs:
         self.failure: StepFailure | None = None  # the shortest disagreement seen so far
         self.kind = kind  # the kind of the first disagreement, or the one a pass looks for
         self.deferred = False  # a disagreement of a deferred kind was seen and set aside
+        self.made = 0  # pairs made: more than one means Hypothesis ran examples
+        self.final: StepFailure | None = None  # the disagreement the check ends with
 
     def keeps(self, mismatch: Mismatch) -> bool:
         """Whether a disagreement is of the check's kind (the first telling one fixes it)."""
@@ -194,6 +196,7 @@ class Pairs:
         except AdapterError as exc:
             raise Abort(exc) from exc
         self.open.append(pair)
+        self.made += 1
         return pair
 
     def _collect(self, pair: Lockstep) -> None:
@@ -233,16 +236,81 @@ def guarded(
     that kind fixed, so Hypothesis shrinks within it (see :class:`Pairs`)."""
     pairs = Pairs(ctx, check)
     try:
-        result = _verdict(body, pairs, covered)
-        pairs.close()
+        result = _pass(body, pairs, covered)
         if result.verdict is Verdict.PASS and pairs.deferred:
             second = Pairs(ctx, check, kind=Kind.OTHER_RULE)
-            result = _verdict(body, second, covered)
-            second.close()
+            result = _pass(body, second, covered)
             pairs.merge(second)
     finally:
         ctx.guard.close()  # the worker thread ends with the check; the next call starts one
     return _with_warnings(result, pairs)
+
+
+def _pass(body: Callable[[Pairs], None], pairs: Pairs, covered: tuple[str, ...]) -> CheckResult:
+    result = _verdict(body, pairs, covered)
+    pairs.close()
+    final = pairs.final
+    if (
+        result.verdict is Verdict.FAIL
+        and final is not None
+        and pairs.made > 1
+        and not any(_verbatim(step.args) for step in final.log)
+    ):
+        shorter = reduce_log(pairs, final)  # many examples ran: Hypothesis' example, shrunk
+        if shorter is not final:
+            result = failed(shorter, covered)
+    return result
+
+
+def _verbatim(value: object) -> bool:
+    """Whether a step argument holds a value under test as it is (the field suite's addresses
+    are tagged for their own example: a replay would use one a second time on a live portal)."""
+    if isinstance(value, Verbatim):
+        return True
+    if isinstance(value, Mapping):
+        return any(_verbatim(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_verbatim(v) for v in value)
+    return False
+
+
+# Replays a reduction may spend; each is one example's steps on a fresh pair.
+REDUCE_BUDGET: Final = 64
+
+
+def reduce_log(pairs: Pairs, failure: StepFailure, budget: int = REDUCE_BUDGET) -> StepFailure:
+    """Delete the steps a disagreement does not need, after Hypothesis has shrunk it.
+
+    A state machine's shrinker often stops with steps left that change nothing (it turns them
+    into the simplest rule, then runs out of its budget). The log is data, so chunks of it
+    (halves, quarters, ..., single steps; never the failing last step) are left out and the
+    rest replayed on a fresh pair: a replay that disagrees at the same last step, with the same
+    kind on the same rule, replaces the log. A replay that cannot run (a value saved by a
+    deleted step) keeps it; an adapter error or an unobservable step ends the reduction with
+    what it has. Logs holding a value under test verbatim (the field suite's) are not reduced:
+    their addresses belong to one example."""
+    best, tries = failure, 0
+    size = max(1, (len(best.log) - 1) // 2)
+    while size >= 1 and tries < budget:
+        start = 0
+        while start < len(best.log) - 1 and tries < budget:
+            candidate = best.log[:start] + best.log[start + size :]
+            tries += 1
+            try:
+                with pairs() as pair:
+                    pair.run_all(list(candidate))
+            except StepFailure as found:
+                kept = (found.log[-1], found.mismatch.kind, found.mismatch.rule)
+                if kept == (best.log[-1], best.mismatch.kind, best.mismatch.rule):
+                    best = found
+                    continue
+            except Abort:
+                return best
+            except Exception:  # a log that cannot replay (a deleted step saved a value) stays
+                pass
+            start += size
+        size //= 2
+    return best
 
 
 def _verdict(body: Callable[[Pairs], None], pairs: Pairs, covered: tuple[str, ...]) -> CheckResult:
@@ -255,6 +323,7 @@ def _verdict(body: Callable[[Pairs], None], pairs: Pairs, covered: tuple[str, ..
                 return failed(pairs.failure, covered)
             raise abort.cause from abort
     except StepFailure as failure:
+        pairs.final = failure
         return failed(failure, covered)
     except Unobservable as skip:
         return CheckResult(skip.verdict, covered, reason=skip.reason)

@@ -11,8 +11,9 @@ from skc.conformance.adapters import FunctionAdapter, InProcessAdapter, Value
 from skc.conformance.lockstep import Lockstep, StepFailure
 from skc.conformance.mismatch import Kind, attribute, classify
 from skc.conformance.steps import Step
-from skc.conformance.suites.base import CheckContext, CheckResult, Pairs, guarded
+from skc.conformance.suites.base import CheckContext, CheckResult, Pairs, guarded, reduce_log
 from skc.conformance.suites.fields import field_checks
+from skc.conformance.suites.stateful import stateful_checks
 from skc.conformance.verdicts import Verdict
 from skc.model.lands import LandId
 from skc.model.sim.outcome import Outcome
@@ -176,3 +177,39 @@ def test_every_example_refused_for_another_rule_is_a_finding_not_an_error_when_s
     assert result.verdict is Verdict.FAIL, result.reason
     assert result.kind == Kind.OTHER_RULE.value
     assert result.observed == "rejected (password.min_length)"
+
+
+def _ignores_consent(operation: str, args: dict[str, Value]) -> None:
+    """A portal that registers citizens whether or not they consent."""
+    if operation == "register_citizen":
+        args["consent"] = True
+
+
+def test_state_machine_finding_keeps_only_the_steps_it_needs_when_shrunk() -> None:
+    # seed 1 leaves Hypothesis' shrinker with nine unneeded mail_token/activate pairs
+    lifecycle = next(c for c in stateful_checks("niedersachsen") if c.suite == "lifecycle")
+    result = lifecycle.run(CheckContext(_portal("niedersachsen", _ignores_consent), 1))
+    assert result.verdict is Verdict.FAIL
+    assert result.rule == "registration.consent_required"
+    assert len(result.example) == 1, result.example
+    assert result.example[0].startswith("register_citizen(")
+    assert "consent=False" in result.example[0]
+
+
+def test_reduction_keeps_the_steps_the_disagreement_needs_when_replayed() -> None:
+    ctx = CheckContext(_portal("hamburg", _keeps_deleted), 1)
+    needed = [
+        Step(do="register_citizen", args={"email": "a@example.org", **_CITIZEN}),
+        Step(do="mail_token", args={"to": "a@example.org", "kind": "activation"}, save="t"),
+        Step(do="activate", args={"token": "$t"}),
+        Step(do="login", args={"email": "a@example.org", "password": "$password"}, save="s"),
+        Step(do="delete_account", args={"session": "$s"}, rule="account.deletion"),
+    ]  # fmt: skip
+    idle = Step(do="email_available", args={"email": "b@example.org"})
+    again = Step(do="login", args={"email": "a@example.org", "password": "$password"})
+    pairs = Pairs(ctx)
+    with pytest.raises(StepFailure) as failure, pairs() as pair:
+        pair.run_all([idle, needed[0], idle, *needed[1:], idle, again])
+    reduced = reduce_log(pairs, failure.value)
+    assert list(reduced.log) == [*needed, again]
+    assert reduced.mismatch.kind is Kind.WRONG_ACCEPTANCE
