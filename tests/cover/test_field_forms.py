@@ -8,10 +8,9 @@ from hypothesis import Phase, find, settings
 
 from skc.conformance.adapters import InProcessAdapter
 from skc.conformance.adapters.operations import DECLARED, field_forms
-from skc.conformance.faults import Fault, shipped_faults
+from skc.conformance.faults import Fault
 from skc.conformance.lockstep import Lockstep
 from skc.conformance.profile import reference_profile
-from skc.conformance.runner import RunConfig, run
 from skc.conformance.steps import Secret, Verbatim
 from skc.conformance.suites.base import CheckContext
 from skc.conformance.suites.fields import FORMS, field_checks, form_for
@@ -167,25 +166,3 @@ def test_finding_names_the_form_when_a_portal_checks_the_rule_at_registration_on
     assert result.rule == "password.min_length"
     assert result.observed == "accepted"
     assert any("change_password" in line for line in result.example)
-
-
-# --- acceptance (issue 10): the two portals are found in every seed --------------------------
-
-ACCEPTANCE = {
-    "hamburg-password-rules-only-at-registration": "fields/password@",  # found off registration
-    "berlin-password-length-in-utf16-units": "fields/password/",  # found at registration
-}
-
-
-@pytest.mark.parametrize("seed", [1, 2, 3])
-@pytest.mark.parametrize("name", sorted(ACCEPTANCE))
-def test_named_portal_is_found_on_its_rule_in_every_seed_when_run(name: str, seed: int) -> None:
-    fault = shipped_faults()[name]
-    config = RunConfig(
-        lands=(fault.land,), seed=seed, fault=fault, out=None, suites=("fields",),
-        only_rules=frozenset({fault.rule}), stop_at_first_failure=True,
-    )  # fmt: skip
-    findings = run(config).findings()
-    assert findings, f"{name} not found with seed {seed}"
-    assert findings[0].rule == fault.rule
-    assert findings[0].check.startswith(ACCEPTANCE[name])
