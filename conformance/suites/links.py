@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
 
 from skc.conformance.suites.base import Check, Pairs
-from skc.conformance.suites.machine import CITIZEN, LockstepMachine, machine_check
+from skc.conformance.suites.machine import LockstepMachine, machine_check
 from skc.model.lands import LandId
 from skc.model.sim.outcome import Outcome
 
@@ -47,12 +47,7 @@ class LinksMachine(LockstepMachine):
         self.pending: dict[str, str] = {}  # confirmation link -> the address it confirms
         self.confirmed: str | None = None  # confirmed, active from the next login (step 8)
         self.deleted = False
-        self.do(
-            "register_citizen", "registration.activation_completes", "acc",
-            email=self.EMAIL, password="$password", **CITIZEN,
-        )  # fmt: skip
-        self.do("mail_token", save="act", to=self.EMAIL, kind="activation")
-        self.do("activate", "registration.activation_completes", token="$act")
+        self.register_active_citizen(self.EMAIL)
 
     def cite(self, rule_id: str) -> str | None:
         """After the deletion every step probes the deletion; else the rule, if stated."""

@@ -76,6 +76,15 @@ class LockstepMachine(RuleBasedStateMachine):
             self.after_advance()
         return model
 
+    def register_active_citizen(self, email: str, account: str = "acc") -> None:
+        """Register a citizen (saved as ``account``) and follow the activation link."""
+        self.do(
+            "register_citizen", "registration.activation_completes", account,
+            email=email, password="$password", **CITIZEN,
+        )  # fmt: skip
+        self.do("mail_token", save="act", to=email, kind="activation")
+        self.do("activate", "registration.activation_completes", token="$act")
+
     def after_advance(self) -> None:
         """Look at what the time that passed may have ended (a machine's own checks)."""
 

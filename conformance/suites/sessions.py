@@ -73,12 +73,7 @@ class SessionsMachine(LockstepMachine):
         self.probes = tuple(
             op for op in session_operations() if op.needs is None or profile.has(op.needs)
         )
-        self.do(
-            "register_citizen", "registration.activation_completes", "acc",
-            email=self.EMAIL, password="$password", **CITIZEN,
-        )  # fmt: skip
-        self.do("mail_token", save="act", to=self.EMAIL, kind="activation")
-        self.do("activate", "registration.activation_completes", token="$act")
+        self.register_active_citizen(self.EMAIL)
 
     @rule(variant=st.sampled_from(range(len(_VARIANTS))))
     def login(self, variant: int) -> None:

@@ -98,12 +98,7 @@ class MailboxMachine(LockstepMachine):
         super().__init__(pairs, time_rules)
         self.vorgaenge: list[str] = []
         self.messages: list[str] = []
-        self.do(
-            "register_citizen", "registration.activation_completes", "acc",
-            email=self.EMAIL, password="$password", **CITIZEN,
-        )  # fmt: skip
-        self.do("mail_token", save="token", to=self.EMAIL, kind="activation")
-        self.do("activate", "registration.activation_completes", token="$token")
+        self.register_active_citizen(self.EMAIL)
         self.login()
 
     @rule()
