@@ -179,6 +179,8 @@ class _FaultyRules(LandRules):
         return super().stated(rule_id)
 
     def param(self, rule_id: str, name: str) -> ParamValue:
+        if rule_id == self.fault.rule and self.fault.ignore:
+            return None  # a rule not enforced has no limit either (no list of required fields)
         if rule_id == self.fault.rule and name in self.fault.set:
             return self.fault.set[name]
         return super().param(rule_id, name)

@@ -512,14 +512,15 @@ def _discard() -> None:
 
 
 def secret_arguments(step: Step) -> tuple[str, ...]:
-    """The secret parameters a step fills with a literal value (a scenario file must not)."""
+    """The secret parameters a step fills with a literal value (a scenario file must not);
+    an empty value is no secret (a required field left out)."""
     if step.do not in OPERATIONS:
         return ()
     op = operation(step.do)
     found = []
     for param in op.params:
         value = step.args.get(param.name)
-        if not param.secret or value is None or isinstance(value, Secret | Verbatim):
+        if not param.secret or value in (None, "") or isinstance(value, Secret | Verbatim):
             continue
         if not (isinstance(value, str) and value.startswith("$") and not value.startswith("$$")):
             found.append(param.name)
