@@ -38,8 +38,9 @@ def test_reference_portal_passes_every_suite_when_run_in_process(land: LandId) -
 
 def test_same_seed_gives_the_same_results_when_run_twice() -> None:
     fault = shipped_faults()["hamburg-timeout-21-minutes"]
-    first = run(_config("hamburg", seed=23, fault=fault, hypothesis_profile="live"))
-    second = run(_config("hamburg", seed=23, fault=fault, hypothesis_profile="live"))
+    suites = ("lifecycle", "links", "timing")  # drawn steps and clock jumps
+    first = run(_config("hamburg", seed=23, fault=fault, suites=suites, hypothesis_profile="live"))
+    second = run(_config("hamburg", seed=23, fault=fault, suites=suites, hypothesis_profile="live"))
     assert any(r.verdict == "fail" for r in first.results)
     assert _signature(first.results) == _signature(second.results)
 

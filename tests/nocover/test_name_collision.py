@@ -47,7 +47,8 @@ def _plugin_run(installed: Installed, tmp_path: Path, *extra: str) -> tuple[Path
     proc = subprocess.run(
         [installed.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra,
          "--skc-target", "inprocess", "--skc-land", "berlin",
-         "--skc-suite", "scenarios", "--skc-suite", "lifecycle"],
+         "--skc-suite", "scenarios", "--skc-suite", "lifecycle",
+         "--skc-hypothesis-profile", "live"],
         cwd=user, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     output = proc.stdout + proc.stderr
