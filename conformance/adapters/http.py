@@ -79,18 +79,24 @@ def _problem_detail(response: httpx.Response) -> str:
     return str(detail)[:200] if detail is not None else response.text[:200]
 
 
+def json_object(answered: str, response: httpx.Response) -> dict[str, object]:
+    """The answer's body as a JSON object; AdapterError (``answered`` ...) for anything else."""
+    try:
+        body = orjson.loads(response.content)
+    except orjson.JSONDecodeError as exc:
+        raise AdapterError(f"{answered} with malformed JSON ({exc})") from exc
+    if not isinstance(body, dict):
+        raise AdapterError(f"{answered} with JSON that is not an object")
+    return body
+
+
 def outcome_of(name: str, response: httpx.Response) -> Outcome:
     """The outcome an answer stands for; AdapterError for anything the API does not declare."""
     status = response.status_code
     where = f"{name}: {response.request.method} {response.request.url.path}"
     if status >= 500:
         raise AdapterError(f"{where} answered {status} ({_problem_detail(response)})")
-    try:
-        body = orjson.loads(response.content)
-    except orjson.JSONDecodeError as exc:
-        raise AdapterError(f"{where} answered {status} with malformed JSON ({exc})") from exc
-    if not isinstance(body, dict):
-        raise AdapterError(f"{where} answered {status} with JSON that is not an object")
+    body = json_object(f"{where} answered {status}", response)
     if status == 200 and "value" in body:
         detail = body.get("detail", "")
         return Outcome(True, value=decode_value(body["value"]), detail=str(detail))
@@ -155,13 +161,7 @@ class HttpConnection:
             raise AdapterError(
                 f"{what} answered {response.status_code} ({_problem_detail(response)})"
             )
-        try:
-            body = orjson.loads(response.content)
-        except orjson.JSONDecodeError as exc:
-            raise AdapterError(f"{what} answered malformed JSON ({exc})") from exc
-        if not isinstance(body, dict):
-            raise AdapterError(f"{what} answered JSON that is not an object")
-        return body
+        return json_object(f"{what} answered", response)
 
     def call(self, operation_name: str, arguments: Mapping[str, Value]) -> Outcome:
         """POST the operation with its arguments; the answer as an outcome."""
