@@ -186,6 +186,16 @@ def create_app(config: ServiceConfig) -> Starlette:
                 outcome = found.connection.call(op.name, arguments)  # type: ignore[arg-type]
             except AdapterError as exc:
                 return problem("invalid-arguments", str(exc))
+            except (AttributeError, TypeError) as exc:
+                nulls = [name for name, value in arguments.items() if value is None]
+                if not nulls:
+                    _log.exception("operation %s failed", op.name)
+                    return problem("server-error", f"{op.name}: {type(exc).__name__}")
+                # null is passed on as the in-process portal gets it (an unknown link, a
+                # missing session); where the portal cannot work without the value, a 400
+                return problem(
+                    "invalid-arguments", f"{op.name}: {', '.join(map(repr, nulls))} needs a value"
+                )
             except Exception as exc:
                 _log.exception("operation %s failed", op.name)  # arguments stay out of logs
                 return problem("server-error", f"{op.name}: {type(exc).__name__}")

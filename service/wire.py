@@ -56,9 +56,9 @@ def check_arguments(op: Operation, body: object) -> dict[str, object]:
         param = declared.get(name)
         if param is None:
             raise ArgumentError(f"{op.name}: unknown argument {name!r}; valid: {list(declared)}")
-        if value is None:  # no value: the declared default, if there is one
+        if value is None:  # no value: passed on as the in-process portal gets it
             if param.required:
-                raise ArgumentError(f"{op.name}: argument {name!r} needs a value, not null")
+                arguments[name] = None
             continue
         if not _valid(param.kind, value):
             raise ArgumentError(f"{op.name}: argument {name!r} must be of type {param.kind}")
