@@ -23,6 +23,7 @@ from datetime import date
 from skc.card import AccessRequest, EidClient, ec, pace, virtual_card
 from skc.conformance.adapters.inprocess import InProcessAdapter, InProcessConnection
 from skc.conformance.steps import SECRETS
+from skc.fixtures.eid_accounts import register_activated_eid_citizen
 
 TARGET_MS = 50.0
 REQUEST = AccessRequest.login(
@@ -59,23 +60,7 @@ def bench_authentication(rounds: int = 50) -> float:
 
 
 def _registered_connection() -> InProcessConnection:
-    connection = InProcessAdapter("hamburg").connect()
-    registered = connection.call(
-        "register_citizen_with_eid",
-        {
-            "email": "erika@example.org",
-            "password": SECRETS["password"].value,
-            "card": "erika-mustermann",
-            "salutation": "Frau",
-            "security_question": "Name des ersten Haustiers?",
-            "security_answer": SECRETS["answer"].value,
-        },
-    )
-    token = connection.captured_token("erika@example.org", "activation")
-    assert registered.accepted
-    assert token is not None
-    assert connection.call("activate", {"token": token}).accepted
-    return connection
+    return register_activated_eid_citizen(InProcessAdapter("hamburg").connect())
 
 
 def bench_eid_login_step(rounds: int = 50) -> float:

@@ -13,6 +13,7 @@ from skc.conformance.adapters.eid import EidFailure, EidTerminal, sector_of
 from skc.conformance.adapters.inprocess import EID_UNUSABLE, InProcessAdapter, InProcessConnection
 from skc.conformance.faults import shipped_faults
 from skc.conformance.steps import SECRETS
+from skc.fixtures.eid_accounts import register_activated_eid_citizen
 from skc.model.errors import UnknownNameError
 from skc.model.lands import LandId
 
@@ -24,23 +25,7 @@ TODAY = date(2026, 12, 1)
 def _registered(
     land: LandId = "hamburg", adapter: InProcessAdapter | None = None
 ) -> InProcessConnection:
-    connection = (adapter or InProcessAdapter(land)).connect()
-    outcome = connection.call(
-        "register_citizen_with_eid",
-        {
-            "email": "erika@example.org",
-            "password": SECRETS["password"].value,
-            "card": "erika-mustermann",
-            "salutation": "Frau",
-            "security_question": "Name des ersten Haustiers?",
-            "security_answer": SECRETS["answer"].value,
-        },
-    )
-    assert outcome.accepted, outcome
-    token = connection.captured_token("erika@example.org", "activation")
-    assert token is not None
-    assert connection.call("activate", {"token": token}).accepted
-    return connection
+    return register_activated_eid_citizen((adapter or InProcessAdapter(land)).connect())
 
 
 def test_eid_login_is_rejected_on_pin_required_when_the_pin_is_wrong() -> None:
