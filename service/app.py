@@ -43,7 +43,7 @@ from starlette.routing import Route
 from skc import __version__
 from skc.conformance.adapters.operations import HOOKS, OPERATIONS, Operation
 from skc.conformance.profile import Capability
-from skc.model.errors import AdapterError
+from skc.model.errors import AdapterError, UnknownNameError
 from skc.model.sim.outbox import Mail
 from skc.service.instances import Instance, Portals
 from skc.service.problems import problem
@@ -184,7 +184,7 @@ def create_app(config: ServiceConfig) -> Starlette:
         with found.lock:
             try:
                 outcome = found.connection.call(op.name, arguments)  # type: ignore[arg-type]
-            except AdapterError as exc:
+            except (AdapterError, UnknownNameError) as exc:  # e.g. a card no profile names
                 return problem("invalid-arguments", str(exc))
             except (AttributeError, TypeError) as exc:
                 nulls = [name for name, value in arguments.items() if value is None]

@@ -109,8 +109,11 @@ def test_arguments_that_break_the_declaration_are_a_400_problem_naming_the_argum
     null_card = served.post(
         f"{ops}/register_citizen_with_eid", json={"email": "a@b.de", "password": "x", "card": None}
     )
-    answers = (wrong_type, unknown, not_json, null_login, null_card)
-    assert [r.status_code for r in answers] == [400] * 5
+    no_such_card = served.post(
+        f"{ops}/register_citizen_with_eid", json={"email": "a@b.de", "password": "x", "card": "?"}
+    )
+    answers = (wrong_type, unknown, not_json, null_login, null_card, no_such_card)
+    assert [r.status_code for r in answers] == [400] * 6
     assert "'email'" in wrong_type.json()["detail"]
     assert "'pin'" in unknown.json()["detail"]
     assert "'email'" in null_login.json()["detail"]
