@@ -70,8 +70,9 @@ class Identities:
         if not (local and at and domain) or "@" in domain or readable in self.addresses.values():
             return readable
         key = readable.casefold()
-        if self.domain is not None and domain.casefold() == _SCENARIO_DOMAIN:
-            domain = self.domain
+        bare = domain.strip()  # a value under test may carry spaces around its domain
+        if self.domain is not None and bare.casefold() == _SCENARIO_DOMAIN:
+            domain = domain.replace(bare, self.domain, 1)
         # the same address in another case keeps its case: it is the same account to a portal
         unique = f"{self.prefix}{local}.{self.tag}@{domain}"
         self.addresses.setdefault(key, unique)
