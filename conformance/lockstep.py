@@ -36,7 +36,7 @@ from skc.conformance.profile import Capability, PortalProfile
 from skc.conformance.steps import Secret, Step, Verbatim, resolve
 from skc.conformance.verdicts import Verdict
 from skc.model.catalog import load_catalog
-from skc.model.errors import AdapterError, AdapterTimeoutError
+from skc.model.errors import AdapterError, AdapterTimeoutError, UnobservedError
 from skc.model.sim.outcome import SIM_REASONS, Outcome
 from skc.model.sim.rules import LandRules
 
@@ -181,6 +181,9 @@ class Lockstep:
         if self.closed:
             return
         self.closed = True
+        mark = getattr(self.target.inner, "mark_finding", None)
+        if self.failure is not None and callable(mark):
+            mark()  # an adapter that keeps evidence (screenshot, trace) keeps this example's
         try:
             self._clean_up()
             self.target.close()
@@ -202,6 +205,8 @@ class Lockstep:
             return self._run(step)
         except (AdapterError, Unobservable) as exc:
             self.interrupted = True
+            if isinstance(exc, UnobservedError):  # the portal answered, the adapter cannot read it
+                self._raise(Unobservable(Verdict.INCONCLUSIVE, str(exc)))
             self._raise(exc)
             raise  # unreachable: _raise always raises
         except StepFailure as failure:
@@ -251,7 +256,10 @@ class Lockstep:
         self._note_secrets(op, target_args)
         self._note_secrets(op, model_args)
         model_out = self.model.call(op.name, model_args)
-        target_out = self.target.call(op.name, target_args)
+        try:
+            target_out = self.target.call(op.name, target_args)
+        except UnobservedError as exc:  # what the model did tells which rule a message means
+            raise UnobservedError(f"{exc} (the model: {describe(model_out)})") from exc
         self.exercised.update(catalog_rules(model_out))
         self.probes |= probes(self._bounds, op.name, model_args, step.rule, model_out)
         if op.creates_account is not None and target_out.accepted:

@@ -6,7 +6,9 @@ HarnessError                      root of everything the harness raises on purpo
 ├── InputError (ValueError)           user input (a batch line, a file) is malformed
 ├── NotStatedError (LookupError)      a rule the Land's help text does not state was asked for
 └── AdapterError (RuntimeError)       a portal adapter failed: the verdict is ``error``
-    └── AdapterTimeoutError (TimeoutError)  a portal call took longer than its time limit
+    ├── AdapterTimeoutError (TimeoutError)  a portal call took longer than its time limit
+    └── UnobservedError                     the adapter could not read what the portal did (a
+                                            message no pattern maps to a rule): ``inconclusive``
 """
 
 from __future__ import annotations
@@ -54,3 +56,9 @@ class AdapterError(HarnessError, RuntimeError):
 
 class AdapterTimeoutError(AdapterError, TimeoutError):
     """A portal call took longer than the adapter's time limit."""
+
+
+class UnobservedError(AdapterError):
+    """The adapter saw the portal answer but cannot say what it means (a message that no pattern
+    of the portal map matches, a value the form cannot take): the verdict is ``inconclusive``,
+    never ``pass`` or ``fail``; the message quotes what the portal showed."""

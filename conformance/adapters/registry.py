@@ -3,6 +3,8 @@
 :func:`resolve_target` turns a target name into an adapter:
 
 * ``inprocess`` (the default): the bundled reference portal, with a seeded fault if given;
+* ``browser``: a portal through its web pages, driven in Debian's chromium by the portal map the
+  profile names (:mod:`skc.conformance.adapters.browser`; the profile gives ``base_url``);
 * ``http://HOST:PORT``: a portal behind the Portal Test API (``skc serve`` or a vendor's),
   through the HTTP adapter (:mod:`skc.conformance.adapters.http`);
 * ``MODULE:FACTORY``: an adapter written outside the project; the module is imported (from
@@ -47,7 +49,7 @@ from skc.model.errors import InputError, UnknownNameError
 from skc.model.lands import LandId
 
 ENTRY_POINT_GROUP: Final = "skc.adapters"
-BUILTIN: Final = ("inprocess",)
+BUILTIN: Final = ("inprocess", "browser")
 
 
 def registered() -> dict[str, EntryPoint]:
@@ -117,6 +119,10 @@ def resolve_target(
             f"--fault seeds a deviation into the in-process reference portal; target "
             f"{target!r} is another portal (leave out --fault, or use --target inprocess)"
         )
+    if target == "browser":
+        from skc.conformance.adapters.browser import BrowserAdapter  # Playwright when asked for
+
+        return BrowserAdapter(land=land, profile=chosen)
     if target.startswith(("http://", "https://")):
         from skc.conformance.adapters.http import HttpAdapter  # httpx only when asked for
 

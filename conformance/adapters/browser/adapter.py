@@ -1,0 +1,369 @@
+"""The browser adapter: a portal reached through its web pages (``skc run --target browser``).
+
+:class:`BrowserAdapter` reads the portal map the profile names (``parameters.portal_map``, a path
+relative to the profile's file; the reference portal's map when absent) and drives one headless
+Debian chromium (:mod:`.driver`). Each connection keeps one Playwright ``BrowserContext`` per
+session handle: a login opens a fresh context, and the handle is the value of the map's
+``session_cookie`` (so queries that take the session reach the Portal Test API with it);
+operations without a session share one anonymous context. A call opens the operation's page,
+fills every field byte-exactly (a value the browser would change on entry is ``inconclusive``),
+submits and reads the page: the map's success element (and the value it shows), or the
+messages, each mapped to its rule by the map's patterns. A message no pattern matches raises
+:class:`~skc.model.errors.UnobservedError` quoting it (verdict ``inconclusive``).
+
+Operations without a page in the map (queries, back office, clock, mail) go through the Portal
+Test API at the profile's ``base_url`` with the HTTP adapter's connection, which also creates
+the example's own portal instance; with ``test_api: false`` in the profile's parameters they are
+``inconclusive``, as on a real portal without a test API. Every context records a Playwright
+trace; a connection whose example became a finding keeps a screenshot and the trace of the page
+the finding was seen on (:meth:`BrowserAdapter.collect_evidence`).
+"""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+import shutil
+import tempfile
+from collections.abc import Mapping
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlencode
+
+from skc.conformance.adapters.browser.driver import Driver
+from skc.conformance.adapters.browser.portal_map import (
+    REFERENCE_MAP,
+    Page,
+    PortalMap,
+    load_portal_map,
+    rejection,
+)
+from skc.conformance.adapters.guard import DEFAULT_TIMEOUT_S
+from skc.conformance.adapters.operations import Operation, Param, operation
+from skc.conformance.adapters.protocol import Value
+from skc.conformance.profile import Capability, PortalProfile
+from skc.model.errors import AdapterError, InputError, UnobservedError
+from skc.model.lands import LandId
+from skc.model.sim.outcome import Outcome
+
+if TYPE_CHECKING:
+    from skc.conformance.adapters.http import HttpAdapter, HttpConnection
+
+SCREENSHOT: Final = "screenshot.png"
+TRACE: Final = "trace.zip"
+_LOGIN: Final = "\0login-"  # the key of a context a login is tried in
+_TAG_AND_OPTIONS: Final = "e => e.tagName"
+_CHOOSE: Final = """(e, v) => {
+  if (![...e.options].some(o => o.value === v)) { const o = new Option(v, v); e.add(o); }
+  e.value = v; e.dispatchEvent(new Event('change', {bubbles: true}));
+}"""
+
+
+def _text(param: Param, value: Value) -> str:
+    """A value as the form field takes it (one line per item, ``key=value`` lines, ISO dates)."""
+    if value is None:
+        return ""
+    if isinstance(value, Mapping):
+        return "\n".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "\n".join(str(item) for item in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _map_path(profile: PortalProfile) -> Path:
+    given = profile.parameters.get("portal_map")
+    if given is None:
+        return REFERENCE_MAP
+    path = Path(str(given))
+    source = profile.where("parameters").split(":")[0]
+    if not path.is_absolute() and source != "the reference profile":
+        path = Path(source).parent / path
+    if not path.is_file():
+        raise InputError(f"{profile.where('parameters')}: portal_map: no file {path}")
+    return path
+
+
+class BrowserConnection:
+    """One example in the browser: its contexts (one per session) and its portal instance."""
+
+    def __init__(self, adapter: BrowserAdapter) -> None:
+        from skc.conformance.adapters.http import HttpConnection
+
+        self.adapter = adapter
+        self.api = HttpConnection(adapter.api) if adapter.api is not None else None
+        self.portal = self.api.portal if self.api is not None else "default"
+        self.contexts: dict[str | None, Any] = {}
+        self.last: Any = None  # the page the last operation ended on
+        self.shot: bytes | None = None
+        self.finding = False
+        self._handles = itertools.count(1)
+
+    def __repr__(self) -> str:
+        return f"BrowserConnection({self.adapter.base_url}, portal={self.portal!r})"
+
+    # --- the protocol -----------------------------------------------------------------------
+
+    def call(self, operation_name: str, arguments: Mapping[str, Value]) -> Outcome:
+        """Submit the operation's form (or send it through the test API when it has no page)."""
+        op = operation(operation_name)
+        page = self.adapter.map.operations.get(op.name)
+        if page is None:
+            return self._api(op.name).call(op.name, arguments)
+        outcome: Outcome = self.adapter.driver.run(lambda: self._submit(op, page, arguments))
+        return outcome
+
+    def advance_clock(self, delta: timedelta) -> None:
+        """Move the portal's clock (test API)."""
+        self._api("advance_clock").advance_clock(delta)
+
+    def captured_token(self, address: str, kind: str) -> str | None:
+        """The newest mailed token (test API or the profile's SMTP sink)."""
+        return self._api("captured_token").captured_token(address, kind)
+
+    def mark_finding(self) -> None:
+        """This example is a finding: screenshot the page it ended on now, keep its trace."""
+        self.finding = True
+        if self.last is not None:
+            self.shot = self.adapter.driver.run(lambda: self.last.screenshot(full_page=True))
+
+    def close(self) -> None:
+        """Close every context (keeping the evidence of a finding), then the portal instance."""
+        self.adapter.driver.run(self._close_contexts)
+        if self.api is not None:
+            self.api.close()
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _api(self, what: str) -> HttpConnection:
+        if self.api is None:
+            raise UnobservedError(
+                f"{what}: the portal map has no page for it and the profile offers no test API "
+                "(test_api: false)"
+            )
+        return self.api
+
+    def _close_contexts(self) -> None:
+        keep = self.adapter.new_evidence() if self.finding else None
+        last_context = id(self.last.context) if self.last is not None else None
+        for context in self.contexts.values():
+            if keep is not None and id(context) == last_context and self.adapter.trace:
+                context.tracing.stop(path=str(keep / TRACE))
+            elif self.adapter.trace:
+                context.tracing.stop()
+            context.close()
+        self.contexts.clear()
+        if keep is not None and self.shot is not None:
+            (keep / SCREENSHOT).write_bytes(self.shot)
+
+    def _context(self, handle: str | None) -> Any:
+        context = self.contexts.get(handle)
+        if context is None:
+            context = self.adapter.driver.browser.new_context(locale="de-DE")
+            context.set_default_timeout(self.adapter.timeout_ms)
+            if self.adapter.trace:
+                context.tracing.start(screenshots=True, snapshots=True)
+            context.new_page()
+            self.contexts[handle] = context
+        cookie = self.adapter.map.session_cookie
+        if handle is not None and cookie is not None and not handle.startswith(_LOGIN):
+            # also after a logout: the harness asks whether the old session still works
+            url = self.adapter.map.url(self.adapter.base_url, self.portal, Page(page=""))
+            context.add_cookies([{"name": cookie, "value": handle, "url": url}])
+        return context
+
+    def _submit(self, op: Operation, page: Page, arguments: Mapping[str, Value]) -> Outcome:
+        names = {p.name for p in op.params}
+        if op.returns == "session":
+            handle: str | None = f"{_LOGIN}{next(self._handles)}"  # a fresh context to log in
+        else:
+            session = arguments.get("session") if "session" in names else None
+            handle = session if isinstance(session, str) else None
+        context = self._context(handle)
+        tab = context.pages[0]
+        self.last = tab
+        url = self.adapter.map.url(self.adapter.base_url, self.portal, page)
+        query = {n: _text(op.param(n), arguments.get(n)) for n in page.query if n in arguments}
+        if query:
+            url += "?" + urlencode(query)
+        self._check(op, tab.goto(url, wait_until="domcontentloaded"))
+        if page.form is not None and tab.locator(page.form).count() > 0:
+            for param in op.params:
+                if param.name != "session" and param.name not in page.query:
+                    self._fill(tab, op, page, param, arguments)
+            with tab.expect_navigation(wait_until="domcontentloaded") as sent:
+                tab.locator(page.submit or "").first.click()
+            self._check(op, sent.value)
+        outcome = self._read(tab, op)
+        if handle is not None and handle.startswith(_LOGIN):
+            self.contexts.pop(handle)
+            if outcome.accepted:
+                outcome = Outcome(True, value=self._session_of(context), detail=outcome.detail)
+                self.contexts[str(outcome.value)] = context
+            else:
+                self.contexts[handle] = context  # closed with the others
+        return outcome
+
+    def _session_of(self, context: Any) -> str:
+        name = self.adapter.map.session_cookie
+        if name is None:
+            return f"browser-session-{next(self._handles)}"
+        for cookie in context.cookies():
+            if cookie["name"] == name:
+                return str(cookie["value"])
+        raise AdapterError(f"the login was shown as successful but set no cookie {name!r}")
+
+    def _fill(
+        self, tab: Any, op: Operation, page: Page, param: Param, arguments: Mapping[str, Value]
+    ) -> None:
+        if param.name in arguments:
+            value = arguments[param.name]
+        elif param.default is not None:
+            value = param.default
+        else:
+            return  # left as the page shows it (an edit form shows the current value)
+        selector = page.fields.get(param.name)
+        if selector is None:
+            if value is None:
+                return
+            raise AdapterError(
+                f"{op.name}: the portal map names no field for {param.name!r}; add it under "
+                f"operations.{op.name}.fields"
+            )
+        field = tab.locator(selector).first
+        if param.kind == "bool":
+            field.set_checked(bool(value))
+            return
+        text = _text(param, value)
+        if field.evaluate(_TAG_AND_OPTIONS) == "SELECT":
+            field.evaluate(_CHOOSE, text)
+            return
+        field.fill(text)
+        if field.input_value() != text:
+            raise UnobservedError(
+                f"{op.name}: the field {param.name!r} cannot take the value as given (the "
+                "browser changed it on entry, as an <input> drops line breaks)"
+            )
+
+    @staticmethod
+    def _check(op: Operation, response: Any) -> None:
+        if response is not None and response.status >= 400 and response.status != 422:
+            text = " ".join(response.text().split())[:200] if response.status != 500 else ""
+            raise AdapterError(f"{op.name}: {response.url} answered {response.status} {text}")
+
+    def _read(self, tab: Any, op: Operation) -> Outcome:
+        where = self.adapter.map.messages
+        shown: list[str] = []
+        for param in op.params:
+            shown += tab.locator(where.field.format(param=param.name)).all_inner_texts()
+        shown += tab.locator(where.form).all_inner_texts()
+        refused = rejection(op.name, shown, self.adapter.map.patterns)
+        if refused is not None:
+            return refused
+        success = self.adapter.map.success
+        if tab.locator(success.shown).count() == 0:
+            raise AdapterError(
+                f"{op.name}: the page {tab.url} shows neither success ({success.shown}) nor a "
+                "message; is the portal map right?"
+            )
+        return Outcome(True, value=self._value(tab, op))
+
+    def _value(self, tab: Any, op: Operation) -> object:
+        success = self.adapter.map.success
+        kind = op.returns
+        if kind in ("none", "session"):
+            return None
+        if kind == "ids" and success.items is not None:
+            return tuple(t.strip() for t in tab.locator(success.items).all_inner_texts())
+        if kind == "mapping" and success.mapping is not None:
+            terms = tab.locator(f"{success.mapping} dt").all_inner_texts()
+            values = tab.locator(f"{success.mapping} dd").all_inner_texts()
+            return {k.strip(): v.strip() for k, v in zip(terms, values, strict=False)}
+        found = tab.locator(success.value or "#ergebnis")
+        if found.count() == 0:
+            raise AdapterError(f"{op.name}: the success page shows no value ({success.value})")
+        text = found.first.inner_text().strip()
+        if kind == "count":
+            return int(text)
+        if kind == "flag":
+            return text.lower() in ("true", "ja", "1", "wahr")
+        return text
+
+
+class BrowserAdapter:
+    """A portal reached through its web pages, described by a portal map and a profile."""
+
+    def __init__(
+        self, *, land: LandId, profile: PortalProfile, driver: Driver | None = None
+    ) -> None:
+        if profile.base_url is None:
+            raise InputError(
+                f"{profile.where()}: the browser target needs the portal's base_url in the "
+                "profile (and portal_map under parameters for a portal other than skc serve)"
+            )
+        self.name = "browser"
+        self.base_url = profile.base_url.rstrip("/")
+        self.map: PortalMap = load_portal_map(_map_path(profile))
+        limit = profile.parameters.get("call_timeout_s", DEFAULT_TIMEOUT_S)
+        self.timeout_ms = 800.0 * float(limit if isinstance(limit, int | float) else 30)
+        self.trace = profile.parameters.get("browser_trace", True) is not False
+        self.api: HttpAdapter | None = None
+        if profile.parameters.get("test_api", True) is not False:
+            from skc.conformance.adapters.http import HttpAdapter
+
+            self.api = HttpAdapter(self.base_url, land=land, profile=profile)
+            profile = self.api.profile
+        else:
+            off = {Capability.CLOCK_CONTROL: False, Capability.MAIL_CAPTURE: False}
+            profile = profile.model_copy(update={"capabilities": {**profile.capabilities, **off}})
+        self.profile = profile
+        self._driver = driver
+        self._evidence = Path(tempfile.mkdtemp(prefix="skc-evidence-"))
+        self._kept: list[Path] = []
+        atexit.register(self.close)
+
+    def __repr__(self) -> str:
+        return f"BrowserAdapter({self.base_url!r}, land={self.profile.land!r})"
+
+    @property
+    def driver(self) -> Driver:
+        """The browser, started on first use (listing checks starts none)."""
+        if self._driver is None:
+            self._driver = Driver()
+        return self._driver
+
+    def connect(self) -> BrowserConnection:
+        """A connection for one example (its own portal instance when the test API has one)."""
+        return BrowserConnection(self)
+
+    def new_evidence(self) -> Path:
+        """A fresh directory for one finding's screenshot and trace."""
+        folder = Path(tempfile.mkdtemp(dir=self._evidence))
+        self._kept.append(folder)
+        return folder
+
+    def collect_evidence(self, dest: Path | None) -> tuple[Path, ...]:
+        """Move the newest finding's evidence into ``dest`` (drop it all with None); the paths."""
+        newest = next((k for k in reversed(self._kept) if any(k.iterdir())), None)
+        moved: list[Path] = []
+        if dest is not None and newest is not None:
+            dest.mkdir(parents=True, exist_ok=True)
+            for name in (SCREENSHOT, TRACE):
+                if (newest / name).exists():
+                    moved.append(Path(shutil.move(str(newest / name), str(dest / name))))
+        for folder in self._kept:
+            shutil.rmtree(folder, ignore_errors=True)
+        self._kept.clear()
+        return tuple(moved)
+
+    def close(self) -> None:
+        """Stop the browser and remove evidence nobody collected."""
+        if self._driver is not None:
+            self._driver.stop()
+            self._driver = None
+        shutil.rmtree(self._evidence, ignore_errors=True)
+
+
+__all__ = ["SCREENSHOT", "TRACE", "BrowserAdapter", "BrowserConnection"]
