@@ -16,8 +16,8 @@ from skc.conformance.adapters.browser.portal_map import (
 from skc.conformance.suites.base import CheckContext
 from skc.conformance.suites.fields import field_checks
 from skc.conformance.verdicts import Verdict
-from skc.model.errors import InputError, UnobservedError
 from skc.model.catalog import load_catalog
+from skc.model.errors import InputError, UnobservedError
 from skc.model.sim.outcome import SIM_REASONS, Outcome
 
 MAP = """\
