@@ -13,6 +13,9 @@ One YAML file per portal::
       rate_limit_per_s: 5
     readings:                              # choices in the ambiguity register
       password_reset.lockout_attempts: "5"
+    wall_clock:                            # real waits without clock_control (skc run --wall-clock)
+      margin_s: 5                          # probe at limit - margin and limit + margin
+      max_wait_s: 3600                     # a longer probe stays inconclusive
 
 A capability not listed counts as absent: tests of it are ``not-applicable``, and a timing test
 without ``clock_control`` is ``inconclusive``. Errors name the file, the line and what was
@@ -53,6 +56,19 @@ class Capability(StrEnum):
 ParameterValue = str | int | float | bool
 
 
+class WallClock(BaseModel):
+    """Real waits for a portal without ``clock_control`` (:mod:`skc.conformance.wallclock`):
+    the margin on each side of a limit and the longest wait accepted; ``enabled`` and ``only``
+    (the timing rules the run plans) are set by ``skc run --wall-clock``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    margin_s: int = Field(default=5, ge=1)
+    max_wait_s: int = Field(default=3600, ge=1)
+    enabled: bool = False
+    only: tuple[str, ...] | None = None
+
+
 class PortalProfile(BaseModel):
     """A validated portal profile; ``readings`` come from its ``readings:`` section."""
 
@@ -63,6 +79,7 @@ class PortalProfile(BaseModel):
     capabilities: dict[Capability, bool] = Field(default_factory=dict)
     parameters: dict[str, ParameterValue] = Field(default_factory=dict)
     readings: Readings = Field(default_factory=default_readings)
+    wall_clock: WallClock = Field(default_factory=WallClock)
     _source: Path | None = PrivateAttr(default=None)
     _lines: dict[str, int] = PrivateAttr(default_factory=dict)
 
@@ -122,4 +139,4 @@ def load_profile(path: Path) -> PortalProfile:
     return profile
 
 
-__all__ = ["Capability", "PortalProfile", "load_profile", "reference_profile"]
+__all__ = ["Capability", "PortalProfile", "WallClock", "load_profile", "reference_profile"]

@@ -6,6 +6,10 @@ login, the organisation's registration). Each probe makes the plausible wrong ev
 first, waits a drawn gap, makes the right event happen, and then jumps to one second before
 or after the limit counted from the right one: a portal counting from a wrong one disagrees
 on one side. One probe per time-limit rule (:data:`PROBES`); a check per rule the Land states.
+
+Without ``clock_control`` a check is ``inconclusive``, unless the run has ``--wall-clock``:
+then the same probe waits in real time (:class:`WallScript`), once on each side of the limit,
+all the Land's probes at once (:mod:`skc.conformance.wallclock`).
 """
 
 from __future__ import annotations
@@ -18,10 +22,20 @@ from hypothesis import example, given, seed, settings
 from hypothesis import strategies as st
 
 from skc.conformance.lockstep import Lockstep
+from skc.conformance.profile import Capability
 from skc.conformance.steps import Step
 from skc.conformance.suites.base import Check, CheckContext, CheckResult, Pairs, guarded
 from skc.conformance.suites.machine import CITIZEN
 from skc.conformance.verdicts import Verdict
+from skc.conformance.wallclock import (
+    Clock,
+    Concurrent,
+    RealClock,
+    gap_s,
+    limit_probes,
+    planned_wait,
+    unprobed,
+)
 from skc.model.ambiguity import load_register
 from skc.model.catalog import load_catalog
 from skc.model.lands import LandId
@@ -92,6 +106,47 @@ class Script:
         if activate and self.pair.rules.stated("org.admin_activation_link_lifetime"):
             self.do("mail_token", save="org_act", to=_ADMIN, kind="activation")
             self.do("activate", "registration.activation_completes", token="$org_act")
+
+
+class WallScript(Script):
+    """A script on a portal without clock control: the model jumps, the portal's side waits on
+    ``clock`` (real time), and a jump waits until the limit counted from the real moment of
+    the mark, so the time the calls take is counted too."""
+
+    def __init__(self, pair: Lockstep, limit: timedelta, clock: Clock) -> None:
+        super().__init__(pair, limit)
+        self.clock = clock
+        self.marks: dict[timedelta, float] = {}
+
+    def _log(self, step: Step) -> None:
+        self.pair.log.append(step)
+        if step.rule:
+            self.pair.exercised.add(step.rule)
+
+    def wait(self, seconds: int) -> None:
+        """Let ``seconds`` pass on both sides: a jump of the model, a wait for the portal."""
+        if seconds > 0:
+            self.pair.model.advance_clock(timedelta(seconds=seconds))
+            self._log(Step(do="advance", args={"seconds": seconds}))
+            self.elapsed += timedelta(seconds=seconds)
+            self.clock.sleep(seconds)
+
+    def mark(self) -> timedelta:
+        """Now, on the model's time line and (kept here) on the real one."""
+        self.marks[self.elapsed] = self.clock.now()
+        return self.elapsed
+
+    def jump(self, since: timedelta, offset: int, rule: str) -> None:
+        """Move the model to ``offset`` seconds past the limit counted from ``since``; wait
+        until the same moment has come for the portal."""
+        due = since + self.limit + timedelta(seconds=offset) - self.elapsed
+        if due > timedelta():
+            self.pair.model.advance_clock(due)
+            self.elapsed += due
+        self._log(Step(do="advance", args={"limit_of": rule, "offset_seconds": offset}, rule=rule))
+        self.pair.probes |= limit_probes(self.pair.profile, rule, offset)
+        moment = self.marks[since] + self.limit.total_seconds() + offset
+        self.clock.sleep(moment - self.clock.now())
 
 
 # A probe: (script, gap in seconds, offset in seconds, the rule) -> the model's last outcome.
@@ -257,7 +312,25 @@ def time_limit_rules(land: LandId) -> tuple[str, ...]:
     )
 
 
-def _probe_check(land: LandId, rule: str) -> Check:
+def _wall_side(land: LandId, rule: str, clock: Clock) -> Callable[[CheckContext, int], CheckResult]:
+    """One side of ``rule``'s probe in real time: ``offset`` seconds from its limit."""
+    probe = PROBES[rule]
+
+    def side(ctx: CheckContext, offset: int) -> CheckResult:
+        limit = LandRules(land, ctx.profile.readings).duration(rule)
+        if limit is None:  # pragma: no cover - the check asked only for a stated limit
+            raise ValueError(f"{land} states no time limit for {rule}")
+
+        def body(pairs: Pairs) -> None:
+            with pairs() as pair:
+                probe(WallScript(pair, limit, clock), gap_s(ctx.profile), offset, rule)
+
+        return guarded(ctx, body, (rule,), f"timing/{rule}")
+
+    return side
+
+
+def _probe_check(land: LandId, rule: str, concurrent: Concurrent) -> Check:
     probe = PROBES[rule]
     cited: tuple[str, ...] = (rule, "registration.activation_completes", "login.email_is_username")
     if rule == "account.deletion_completion":
@@ -270,6 +343,15 @@ def _probe_check(land: LandId, rule: str) -> Check:
         if limit is None:
             reason = f"under the profile's readings, {land} states no time limit for {rule}"
             return CheckResult(Verdict.NOT_APPLICABLE, (rule,), reason=reason)
+        if not ctx.profile.has(Capability.CLOCK_CONTROL):
+            if not ctx.profile.wall_clock.enabled:
+                return CheckResult(
+                    Verdict.INCONCLUSIVE, (rule,), reason=unprobed(limit, ctx.profile, rule)
+                )
+            planned = planned_wait(land, rule, ctx.profile)
+            if planned is not None and planned.skipped:
+                return CheckResult(Verdict.INCONCLUSIVE, (rule,), reason=planned.skipped)
+            return concurrent.result(rule, ctx)
         seconds = int(limit.total_seconds())
         widest = max(seconds - 2, 2)
 
@@ -289,9 +371,15 @@ def _probe_check(land: LandId, rule: str) -> Check:
     return Check("timing", rule, tuple(dict.fromkeys(cited)), run)
 
 
-def timing_checks(land: LandId) -> list[Check]:
-    """One probe per time limit the Land states."""
-    return [_probe_check(land, rule) for rule in time_limit_rules(land) if rule in PROBES]
+def timing_checks(land: LandId, clock: Clock | None = None) -> list[Check]:
+    """One probe per time limit the Land states; under ``--wall-clock`` they wait on
+    ``clock`` (default: the real one), all at once."""
+    rules = [rule for rule in time_limit_rules(land) if rule in PROBES]
+    waits = clock if clock is not None else RealClock()
+    concurrent = Concurrent({rule: _wall_side(land, rule, waits) for rule in rules}, waits)
+    return [_probe_check(land, rule, concurrent) for rule in rules]
 
 
-__all__ = ["MAX_EXAMPLES", "PROBES", "Script", "time_limit_rules", "timing_checks"]
+__all__ = [
+    "MAX_EXAMPLES", "PROBES", "Script", "WallScript", "time_limit_rules", "timing_checks",
+]  # fmt: skip

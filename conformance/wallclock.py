@@ -1,0 +1,282 @@
+"""Real time for a portal without clock control: the timing probes with real waits.
+
+A live portal whose clock cannot be moved answers a time limit only to someone who waits.
+With ``skc run --wall-clock`` (the profile's ``wall_clock.enabled``), each timing probe
+(:mod:`skc.conformance.suites.timing`) runs twice, once on each side of the limit: it waits
+until ``margin_s`` before the limit (the link, session or message must still be there) and
+until ``margin_s`` after it (it must be gone). The model beside it jumps by exactly those
+amounts; the portal's side waits on a :class:`Clock` (``time.sleep`` in production, a
+simulated one in tests, which never sleep). The waits before the right event are
+``2 * margin_s``, so a portal counting from an earlier event is caught on the near side.
+
+Every side of every probe runs in a thread of its own, with its own connection, identities and
+call guard, so a run takes about as long as its longest limit, not their sum. A probe whose
+waits would exceed the profile's ``wall_clock.max_wait_s`` stays ``inconclusive`` with the
+reason. :func:`planned_waits` and :func:`announce` say before the run what it will cost.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from typing import Protocol
+
+from skc.conformance.adapters.guard import CallGuard
+from skc.conformance.adapters.identities import LedgerEntry
+from skc.conformance.boundaries import Probe, bounds, probes
+from skc.conformance.profile import Capability, PortalProfile
+from skc.conformance.suites.base import CheckContext, CheckResult
+from skc.conformance.verdicts import Verdict
+from skc.model.lands import LandId
+from skc.model.sim.outcome import Outcome
+from skc.model.sim.rules import LandRules
+
+
+class Clock(Protocol):
+    """Where real time comes from: a monotonic reading in seconds and a way to wait."""
+
+    def now(self) -> float:
+        """Seconds on a monotonic scale."""
+        ...
+
+    def sleep(self, seconds: float) -> None:
+        """Let ``seconds`` pass."""
+        ...
+
+    def running(self) -> AbstractContextManager[None]:
+        """Marks one probe thread as running while inside (a simulated clock lets time pass
+        only when every running probe waits)."""
+        ...
+
+
+class RealClock:
+    """The production clock: ``time.monotonic`` and ``time.sleep``."""
+
+    def __repr__(self) -> str:
+        return "RealClock()"
+
+    def now(self) -> float:
+        """``time.monotonic()``."""
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        """``time.sleep`` (nothing for zero or less)."""
+        if seconds > 0:
+            time.sleep(seconds)
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        """Nothing to mark: real time passes anyway."""
+        yield
+
+
+def gap_s(profile: PortalProfile) -> int:
+    """The wait before the event a limit counts from: twice the margin, so a portal counting
+    from an earlier event has passed the near side's probe."""
+    return 2 * profile.wall_clock.margin_s
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedWait:
+    """One time limit's probe under ``--wall-clock``: its limit, its longest side's waits
+    (at most), and why it will not run (over the cap), if so."""
+
+    land: LandId
+    rule: str
+    limit_s: int
+    wait_s: int
+    skipped: str = ""
+
+
+def planned_wait(land: LandId, rule: str, profile: PortalProfile) -> PlannedWait | None:
+    """The probe of one rule under the profile (None when the Land states no limit for it).
+
+    The far side waits longest: up to one and a half gaps before the event (the longest
+    probe's) plus the limit plus the margin."""
+    limit = LandRules(land, profile.readings).duration(rule)
+    if limit is None:
+        return None
+    settings = profile.wall_clock
+    seconds = int(limit.total_seconds())
+    wait = seconds + settings.margin_s + (3 * gap_s(profile)) // 2
+    skipped = ""
+    if wait > settings.max_wait_s:
+        skipped = (
+            f"waiting out {rule} takes about {duration(wait)} of real time, more than the "
+            f"profile's wall_clock.max_wait_s ({settings.max_wait_s} s); raise it to probe "
+            "this limit, or give the portal clock control"
+        )
+    return PlannedWait(land, rule, seconds, wait, skipped)
+
+
+def planned_waits(
+    land: LandId, rules: tuple[str, ...], profile: PortalProfile
+) -> list[PlannedWait]:
+    """The probes a wall-clock run of these timing rules makes in one Land."""
+    found = (planned_wait(land, rule, profile) for rule in rules)
+    return [plan for plan in found if plan is not None]
+
+
+def duration(seconds: float) -> str:
+    """Seconds as ``1 h 02 min 05 s`` (the larger units only when needed)."""
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min {secs:02d} s"
+    if minutes:
+        return f"{minutes} min {secs:02d} s"
+    return f"{secs} s"
+
+
+def announce(plans: list[PlannedWait], margin_s: int) -> list[str]:
+    """What ``skc run --wall-clock`` prints before it starts: each wait and the total."""
+    lines = []
+    for plan in plans:
+        if plan.skipped:
+            lines.append(f"wall clock: {plan.land} {plan.rule}: not probed ({plan.skipped})")
+        else:
+            lines.append(
+                f"wall clock: {plan.land} {plan.rule}: waits up to {duration(plan.wait_s)} "
+                f"(limit {duration(plan.limit_s)}, probed {margin_s} s before and after it)"
+            )
+    running = [plan.wait_s for plan in plans if not plan.skipped]
+    if running:
+        lines.append(
+            f"wall clock: {len(running)} timing probes run concurrently; estimated duration "
+            f"about {duration(max(running))} (the longest), not {duration(sum(running))}"
+        )
+    else:
+        lines.append("wall clock: no timing probe fits within wall_clock.max_wait_s")
+    return lines
+
+
+def unprobed(limit: timedelta, profile: PortalProfile, rule: str) -> str:
+    """Why a timing check without clock control and without ``--wall-clock`` is inconclusive."""
+    wait = int(limit.total_seconds()) + profile.wall_clock.margin_s + (3 * gap_s(profile)) // 2
+    return (
+        f"moving the clock needs 'clock_control', which is absent; run with --wall-clock to "
+        f"wait out {rule} in real time (about {duration(wait)})"
+    )
+
+
+# One side of one probe: (the side's own context, offset in seconds) -> its verdict.
+Side = Callable[[CheckContext, int], CheckResult]
+
+
+@dataclass
+class _Outcome:
+    result: CheckResult
+    ledger: list[LedgerEntry] = field(default_factory=list)
+    secrets: set[str] = field(default_factory=set)
+
+
+def _combine(sides: list[CheckResult], rule: str) -> CheckResult:
+    """One verdict from both sides: a failure first, then an error, else a pass."""
+    for verdict in (Verdict.FAIL, Verdict.ERROR, Verdict.INCONCLUSIVE, Verdict.NOT_APPLICABLE):
+        for result in sides:
+            if result.verdict is verdict:
+                warnings = tuple(dict.fromkeys(w for s in sides for w in s.warnings))
+                return replace(result, warnings=warnings)
+    covered = tuple(sorted({r for s in sides for r in s.covered} | {rule}))
+    probed = frozenset(p for s in sides for p in s.probes)
+    warnings = tuple(dict.fromkeys(w for s in sides for w in s.warnings))
+    return CheckResult(Verdict.PASS, covered, warnings=warnings, probes=probed)
+
+
+class Concurrent:
+    """The wall-clock probes of one Land's timing checks, all started by the first to run.
+
+    ``sides`` maps each rule to its probe's side; the first :meth:`result` starts every rule
+    the profile's ``wall_clock.only`` lets through (all, when unset), two threads per rule,
+    and each check then waits for its own rule. Accounts and secrets a probe used go to the
+    context of the check that reports it."""
+
+    def __init__(self, sides: dict[str, Side], clock: Clock) -> None:
+        self.sides = sides
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._futures: dict[str, Future[_Outcome]] = {}
+        self._go = threading.Event()  # set once every first probe is running
+
+    def __repr__(self) -> str:
+        return f"Concurrent({len(self.sides)} rules, {self.clock!r})"
+
+    def result(self, rule: str, ctx: CheckContext) -> CheckResult:
+        """The verdict of ``rule``'s probe (both sides), starting the Land's probes first."""
+        with self._lock:
+            if not self._futures:
+                only = ctx.profile.wall_clock.only
+                for name in self.sides:
+                    planned = planned_wait(ctx.profile.land, name, ctx.profile)
+                    fits = planned is not None and not planned.skipped
+                    if name == rule or (fits and (only is None or name in only)):
+                        self._futures[name] = self._start(name, ctx)
+                self._go.set()
+            elif rule not in self._futures:
+                self._futures[rule] = self._start(rule, ctx)
+            future = self._futures[rule]
+        outcome = future.result()
+        ctx.ledger.extend(outcome.ledger)
+        ctx.secrets_used.update(outcome.secrets)
+        return outcome.result
+
+    def _start(self, rule: str, ctx: CheckContext) -> Future[_Outcome]:
+        margin = ctx.profile.wall_clock.margin_s
+        side_futures: list[Future[_Outcome]] = []
+        for offset in (-margin, margin):
+            own = replace(ctx, guard=CallGuard(), ledger=[], secrets_used=set(), on_step=None)
+            side_futures.append(self._thread(rule, offset, own))
+        done: Future[_Outcome] = Future()
+
+        def gather() -> None:
+            outcomes = [f.result() for f in side_futures]
+            result = _combine([o.result for o in outcomes], rule)
+            ledger = [e for o in outcomes for e in o.ledger]
+            done.set_result(_Outcome(result, ledger, {s for o in outcomes for s in o.secrets}))
+
+        threading.Thread(target=gather, name=f"skc-wall-{rule}", daemon=True).start()
+        return done
+
+    def _thread(self, rule: str, offset: int, ctx: CheckContext) -> Future[_Outcome]:
+        future: Future[_Outcome] = Future()
+        side = self.sides[rule]
+        started = threading.Event()
+
+        def work() -> None:
+            with self.clock.running():
+                started.set()
+                self._go.wait()
+                try:
+                    result = side(ctx, offset)
+                except Exception as exc:  # a harness bug: never a portal verdict
+                    reason = f"harness error {type(exc).__name__}: {exc}"
+                    result = CheckResult(Verdict.ERROR, (rule,), reason=reason)
+            future.set_result(_Outcome(result, ctx.ledger, ctx.secrets_used))
+
+        threading.Thread(target=work, name=f"skc-wall-{rule}{offset:+d}", daemon=True).start()
+        started.wait()  # every probe counts as running before any may wait: none runs ahead
+        return future
+
+
+def limit_probes(profile: PortalProfile, rule: str, offset: int) -> set[Probe]:
+    """The boundary probes a jump to ``offset`` seconds from ``rule``'s limit makes."""
+    args = {"limit_of": rule, "offset_seconds": offset}
+    rules = LandRules(profile.land, profile.readings)
+    return probes(bounds(rules), "advance", args, rule, Outcome(accepted=True))
+
+
+def wall_clock_wanted(profile: PortalProfile) -> bool:
+    """Whether timing checks wait in real time: ``--wall-clock`` and no clock control."""
+    return profile.wall_clock.enabled and not profile.has(Capability.CLOCK_CONTROL)
+
+
+__all__ = [
+    "Clock", "Concurrent", "PlannedWait", "RealClock", "Side", "announce", "duration", "gap_s",
+    "limit_probes", "planned_wait", "planned_waits", "unprobed", "wall_clock_wanted",
+]  # fmt: skip

@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from skc.conformance.adapters.inprocess import InProcessAdapter, InProcessConnection
+from skc.conformance.faults import Fault, shipped_faults
+from skc.conformance.profile import (
+    Capability,
+    PortalProfile,
+    WallClock,
+    load_profile,
+    reference_profile,
+)
+from skc.conformance.suites.base import CheckContext, CheckResult
+from skc.conformance.suites.timing import timing_checks
+from skc.conformance.verdicts import Verdict
+from skc.conformance.wallclock import announce, duration, planned_waits
+from skc.model.errors import InputError
+from skc.model.lands import LandId
+from skc.model.sim.clock import VirtualClock
+from skc.model.sim.rules import LandRules
+
+DAYS_200 = 200 * 24 * 3600
+
+
+class SimulatedTime:
+    """Real time, simulated: it passes only when every running probe waits, and it moves the
+    clocks of the portals attached to it by as much (no test sleeps)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._now = 0.0
+        self._running = 0
+        self._sleepers: dict[int, float] = {}
+        self._serial = itertools.count()
+        self.clocks: list[VirtualClock] = []
+        self.waits: list[float] = []
+
+    def now(self) -> float:
+        with self._cond:
+            return self._now
+
+    def attach(self, clock: VirtualClock) -> None:
+        with self._cond:
+            self.clocks.append(clock)
+
+    def sleep(self, seconds: float) -> None:
+        with self._cond:
+            self.waits.append(seconds)
+            if seconds <= 0:
+                return
+            key = next(self._serial)
+            self._sleepers[key] = self._now + seconds
+            self._advance()
+            while key in self._sleepers:
+                if not self._cond.wait(timeout=20):
+                    raise AssertionError("simulated time is stuck: a probe neither waits nor ends")
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        with self._cond:
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._running -= 1
+                self._advance()
+
+    def _advance(self) -> None:
+        if not self._sleepers or len(self._sleepers) < self._running:
+            return
+        wake = min(self._sleepers.values())
+        for clock in self.clocks:
+            clock.advance(timedelta(seconds=wake - self._now))
+        self._now = wake
+        self._sleepers = {k: t for k, t in self._sleepers.items() if t > wake}
+        self._cond.notify_all()
+
+
+class PassingTimeAdapter:
+    """The reference portal (optionally with a fault) without clock control: its clock moves
+    only as the simulated real time passes."""
+
+    name = "passing-time"
+
+    def __init__(self, profile: PortalProfile, time: SimulatedTime, fault: Fault | None = None):
+        self.profile = profile
+        self.inner = InProcessAdapter(profile.land, profile, fault)
+        self.time = time
+
+    def connect(self) -> InProcessConnection:
+        connection = self.inner.connect()
+        self.time.attach(connection.portal.clock)
+        return connection
+
+
+def _profile(land: LandId, *, enabled: bool = True, **settings: object) -> PortalProfile:
+    capabilities = {**dict.fromkeys(Capability, True), Capability.CLOCK_CONTROL: False}
+    wall = WallClock.model_validate({"enabled": enabled, "max_wait_s": DAYS_200, **settings})
+    return PortalProfile(land=land, capabilities=capabilities, wall_clock=wall)
+
+
+def _run(
+    land: LandId, profile: PortalProfile, fault: str | None = None
+) -> tuple[dict[str, CheckResult], SimulatedTime]:
+    time = SimulatedTime()
+    seeded = shipped_faults()[fault] if fault else None
+    adapter = PassingTimeAdapter(profile, time, seeded)
+    results = {}
+    only = profile.wall_clock.only
+    for check in timing_checks(land, clock=time):
+        if only is None or check.name in only:  # as a run plans them
+            results[check.name] = check.run(CheckContext(adapter, 1, "live"))
+    return results, time
+
+
+def _limit_s(land: LandId, rule: str) -> float:
+    limit = LandRules(land).duration(rule)
+    assert limit is not None
+    return limit.total_seconds()
+
+
+@pytest.mark.parametrize("land", ["hamburg", "berlin"])
+def test_every_limit_passes_on_the_reference_when_real_time_passes_concurrently(
+    land: LandId,
+) -> None:
+    results, time = _run(land, _profile(land))
+    assert {name: r.verdict for name, r in results.items()} == dict.fromkeys(results, Verdict.PASS)
+    longest = max(_limit_s(land, rule) for rule in results)
+    total = sum(_limit_s(land, rule) for rule in results)
+    plans = planned_waits(land, tuple(results), _profile(land))
+    assert longest + 5 <= time.now() <= max(p.wait_s for p in plans)
+    assert time.now() < total  # concurrently: about the longest limit, not the sum
+    assert any(r.probes for r in results.values())
+
+
+def test_idle_probe_waits_to_each_side_of_the_limit_when_the_margin_is_set() -> None:
+    profile = _profile("berlin", margin_s=7, only=("session.idle_timeout",))
+    results, time = _run("berlin", profile)
+    assert results["session.idle_timeout"].verdict is Verdict.PASS
+    assert time.now() == 14 + 1500 + 7  # the gap before the last request, the limit, the margin
+    # after the request, 7 s pass before the click; then the rest up to 25 min -/+ 7 s
+    assert {1500 - 7 - 7, 1500 + 7 - 7} <= {round(wait) for wait in time.waits}
+
+
+@pytest.mark.parametrize(
+    ("fault", "rule"),
+    [
+        ("berlin-timeout-20-minutes", "session.idle_timeout"),
+        ("berlin-idle-timeout-from-login", "session.idle_timeout"),
+        ("berlin-payment-window-60-minutes", "payment.window"),
+    ],
+)
+def test_wall_clock_probe_finds_a_seeded_timing_fault_when_it_waits(fault: str, rule: str) -> None:
+    results, _ = _run("berlin", _profile("berlin", only=(rule,)), fault)
+    found = results[rule]
+    assert found.verdict is Verdict.FAIL
+    assert found.rule == rule
+    assert any(f"limit_of='{rule}'" in line or f"limit_of={rule}" in line for line in found.example)
+
+
+def test_limit_over_the_cap_is_inconclusive_and_never_waited_when_capped() -> None:
+    results, time = _run("berlin", _profile("berlin", max_wait_s=3600))
+    assert results["session.idle_timeout"].verdict is Verdict.PASS
+    capped = results["account.email_reuse_delay"]
+    assert capped.verdict is Verdict.INCONCLUSIVE
+    assert "wall_clock.max_wait_s (3600 s)" in capped.reason
+    assert time.now() < 3600
+
+
+def test_timing_without_clock_control_stays_inconclusive_naming_the_flag_when_not_asked() -> None:
+    results, time = _run("berlin", _profile("berlin", enabled=False))
+    assert {r.verdict for r in results.values()} == {Verdict.INCONCLUSIVE}
+    assert all("--wall-clock" in r.reason for r in results.values())
+    assert time.waits == []
+
+
+def test_clock_control_is_used_rather_than_waiting_when_the_portal_has_it() -> None:
+    time = SimulatedTime()
+    profile = reference_profile("berlin").model_copy(update={"wall_clock": WallClock(enabled=True)})
+    check = timing_checks("berlin", clock=time)[0]
+    result = check.run(CheckContext(InProcessAdapter("berlin", profile), 1, "live"))
+    assert result.verdict is Verdict.PASS
+    assert time.waits == []
+
+
+def test_announcement_lists_each_wait_and_the_longest_as_the_total_when_planned() -> None:
+    profile = _profile("berlin", max_wait_s=10_000)
+    plans = planned_waits("berlin", ("session.idle_timeout", "payment.window"), profile)
+    lines = announce(plans, 5)
+    assert lines[0].startswith("wall clock: berlin session.idle_timeout: waits up to 25 min 20 s")
+    assert "estimated duration about 2 h 00 min 20 s (the longest)" in lines[-1]
+    capped = announce(planned_waits("berlin", ("payment.window",), _profile("berlin")), 5)
+    assert "not probed" not in capped[0]
+    small = _profile("berlin", max_wait_s=60)
+    assert "not probed" in announce(planned_waits("berlin", ("payment.window",), small), 5)[0]
+
+
+def test_duration_reads_hours_minutes_and_seconds_when_formatted() -> None:
+    assert [duration(s) for s in (9, 125, 3725)] == ["9 s", "2 min 05 s", "1 h 02 min 05 s"]
+
+
+def test_profile_file_sets_margin_and_cap_and_names_the_line_of_a_bad_one(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text("land: berlin\nwall_clock:\n  margin_s: 3\n  max_wait_s: 7200\n")
+    assert load_profile(good).wall_clock == WallClock(margin_s=3, max_wait_s=7200)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("land: berlin\nwall_clock:\n  margin_s: 0\n")
+    with pytest.raises(InputError, match=r"bad\.yaml:3: wall_clock\.margin_s: .*greater than"):
+        load_profile(bad)
