@@ -10,6 +10,9 @@ Endpoints (the OpenAPI document, :mod:`skc.service.openapi`, lists each operatio
   operation that returns a session sets it as an HttpOnly, SameSite=Strict cookie too; an
   operation that takes a session reads the cookie when the body names none. Back-office
   operations are test hooks;
+* ``GET /portals/{portal}/eid-request/{operation}``: the portal's eID request for an operation
+  that presents a card (required and optional attributes, sector, date, whether the CAN is
+  allowed); the harness's eID client runs the card and posts the eID result as ``card``;
 * test hooks, only when the server starts with ``--test-hooks`` and a token (``Authorization:
   Bearer TOKEN``): ``POST /test/portals`` (a fresh, isolated portal instance; its id),
   ``DELETE /test/portals/{portal}``, ``POST /portals/{portal}/test/clock``
@@ -41,6 +44,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from skc import __version__
+from skc.conformance.adapters.eid import CARD_OPERATIONS
 from skc.conformance.adapters.operations import HOOKS, OPERATIONS, Operation
 from skc.conformance.profile import Capability
 from skc.model.errors import AdapterError, UnknownNameError
@@ -241,8 +245,18 @@ def create_app(config: ServiceConfig) -> Starlette:
             return problem("invalid-arguments", "captured_token: give address and kind")
         return _json({"token": found.connection.captured_token(address, kind)})
 
+    async def eid_request(request: Request) -> Response:
+        found = instance_of(request)
+        if isinstance(found, Response):
+            return found
+        name = request.path_params["operation"]
+        if name not in CARD_OPERATIONS:
+            return problem("unknown-operation", f"no eID step for {name!r}: {CARD_OPERATIONS}")
+        return _json(found.connection.eid_request(name).to_json())
+
     routes = [
         Route("/profile", profile, methods=["GET"]),
+        Route("/portals/{portal}/eid-request/{operation}", eid_request, methods=["GET"]),
         Route("/test/portals", hook(create_portal), methods=["POST"]),
         Route("/test/portals/{portal}", hook(delete_portal), methods=["DELETE"]),
         Route("/portals/{portal}/operations/{operation}", call, methods=["POST"]),

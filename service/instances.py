@@ -3,8 +3,11 @@
 Every harness connection (one example) gets its own instance, created by the test hook
 ``POST /test/portals``: a fresh reference portal of the server's Land (with the server's
 seeded fault, if any), its own virtual clock, accounts and outbox. The instance ``default``
-exists from the start, for clients without test hooks. An instance not in memory (after a
-restart) is loaded from its snapshot on first use (:mod:`skc.service.store`).
+exists from the start, for clients without test hooks. An instance is the portal's side only
+(:class:`~skc.conformance.adapters.inprocess.ReferenceEndpoint`): it states its eID request and
+takes eID results; the card, its PIN and its retry counters stay with the harness. An instance
+not in memory (after a restart) is loaded from its snapshot on first use
+(:mod:`skc.service.store`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Final
 
-from skc.conformance.adapters.inprocess import InProcessConnection
+from skc.conformance.adapters.inprocess import ReferenceEndpoint
 from skc.conformance.faults import Fault, faulty_rules
 from skc.model.ambiguity import Readings
 from skc.model.lands import LandId
@@ -28,10 +31,10 @@ DEFAULT: Final = "default"
 
 @dataclass
 class Instance:
-    """One portal instance: the in-process connection (portal and eID client) and its lock."""
+    """One portal instance: the reference portal's endpoint and its lock."""
 
     id: str
-    connection: InProcessConnection
+    connection: ReferenceEndpoint
     delivered: int = 0  # mails of the outbox already handed to the mail transport
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -67,8 +70,7 @@ class Portals:
         return LandRules(self.land, self.readings)
 
     def _instance(self, portal_id: str, portal: ReferencePortal, rules: LandRules) -> Instance:
-        connection = InProcessConnection(portal, eid_pin_required=rules.stated("eid.pin_required"))
-        return Instance(portal_id, connection, delivered=len(portal.outbox))
+        return Instance(portal_id, ReferenceEndpoint(portal, rules), delivered=len(portal.outbox))
 
     def _add(self, portal_id: str) -> Instance:
         rules = self._rules()

@@ -2,10 +2,12 @@
 
 One path per declared operation (``POST /portals/{portal}/operations/<name>``) with its
 arguments' JSON Schema (:func:`~skc.conformance.adapters.operations.arguments_schema`), its
-value's schema and the problem details it may answer; the profile and the test hooks beside
-them. The committed ``openapi.json`` beside this module is :func:`document` written by
-``skc serve --openapi``; a test keeps the two equal, so a vendor can implement the API in
-front of their own portal from the file alone.
+value's schema and the problem details it may answer; the profile, the eID requests and the
+test hooks beside them. An operation that presents a card takes the eID result as ``card``
+(the released attributes and the pseudonym, or the failure), never the PIN or the holder's
+choice, which stay with the harness's eID client. The committed ``openapi.json`` beside this
+module is :func:`document` written by ``skc serve --openapi``; a test keeps the two equal, so
+a vendor can implement the API in front of their own portal from the file alone.
 """
 
 from __future__ import annotations
@@ -14,6 +16,13 @@ import json
 from pathlib import Path
 from typing import Any, Final, TypeAlias
 
+from skc.conformance.adapters.eid import (
+    CARD_OPERATIONS,
+    FAILURE,
+    FAILURES,
+    PROFILE_ATTRIBUTES,
+    PSEUDONYM,
+)
 from skc.conformance.adapters.operations import (
     HOOKS,
     OPERATIONS,
@@ -24,7 +33,7 @@ from skc.conformance.adapters.operations import (
 from skc.conformance.profile import Capability
 from skc.service.app import SESSION_COOKIE
 from skc.service.problems import MEDIA_TYPE, problem_schema
-from skc.service.wire import SESSION_PARAM
+from skc.service.wire import SESSION_PARAM, holder_param
 
 Json: TypeAlias = dict[str, Any]
 DOCUMENT_FILE: Final = Path(__file__).with_name("openapi.json")
@@ -62,8 +71,41 @@ def _ok(schema: Json, description: str, status: int = 200) -> Json:
                           "content": {"application/json": {"schema": schema}}}}  # fmt: skip
 
 
-def _operation(op: Operation) -> Json:
+_EID_RESULT: Final[Json] = {
+    "description": (
+        "the eID result the holder's eID client posts: the released attributes (TR-03110-4 "
+        "appendix A encodings) and the pseudonym (hex) for the portal's sector, or the failure"
+    ),
+    "oneOf": [
+        {
+            "type": "object",
+            "properties": {name: {"type": "string"} for name in (*PROFILE_ATTRIBUTES, PSEUDONYM)},
+            "additionalProperties": False,
+        },
+        {
+            "type": "object",
+            "required": [FAILURE],
+            "properties": {FAILURE: {"enum": list(FAILURES)}},
+            "additionalProperties": False,
+        },
+    ],
+}
+_ATTRIBUTE_LIST: Final[Json] = {"type": "array", "items": {"type": "string"}}
+
+
+def _wire_arguments(op: Operation) -> Json:
     schema: dict[str, Any] = arguments_schema(op)
+    held = [name for name in schema["properties"] if holder_param(op, name)]
+    for name in held:
+        del schema["properties"][name]
+    schema["required"] = [name for name in schema["required"] if name not in held]
+    if "card" in schema["properties"]:
+        schema["properties"]["card"] = _EID_RESULT
+    return schema
+
+
+def _operation(op: Operation) -> Json:
+    schema = _wire_arguments(op)
     for name, prop in schema["properties"].items():
         if {"type": "null"} not in prop.get("anyOf", ()):
             schema["properties"][name] = {"anyOf": [prop, {"type": "null"}]}
@@ -141,6 +183,32 @@ def _hooks() -> Json:
     }  # fmt: skip
 
 
+def _eid_requests() -> Json:
+    schema: Json = {
+        "type": "object",
+        "required": ["required", "optional", "sector", "date", "can_allowed"],
+        "properties": {
+            "required": {**_ATTRIBUTE_LIST, "description": "attributes the holder cannot deselect"},
+            "optional": {**_ATTRIBUTE_LIST, "description": "attributes the holder may deselect"},
+            "sector": {"type": "string", "description": "the Restricted Identification sector"},
+            "date": {"type": "string", "description": "the date the card's validity is checked"},
+            "can_allowed": {"type": "boolean", "description": "the CHAT allows the CAN (no PIN)"},
+        },
+    }
+    return {"/portals/{portal}/eid-request/{operation}": {"get": {
+        "operationId": "eid_request", "tags": ["user"],
+        "summary": (
+            "The portal's eID request for an operation that presents a card; the harness's eID "
+            "client runs the card with it and posts the eID result as that operation's 'card'."
+        ),
+        "parameters": [_PORTAL, {
+            "name": "operation", "in": "path", "required": True,
+            "schema": {"enum": list(CARD_OPERATIONS)},
+        }],
+        "responses": {**_ok(schema, "the eID request"), **_problems(404)},
+    }}}  # fmt: skip
+
+
 def _profile() -> Json:
     names = [c.value for c in Capability]
     schema: Json = {
@@ -167,7 +235,7 @@ def _profile() -> Json:
 
 def document() -> Json:
     """The whole OpenAPI 3.1 document."""
-    paths: Json = {**_profile(), **_hooks()}
+    paths: Json = {**_profile(), **_eid_requests(), **_hooks()}
     for name in sorted(OPERATIONS):
         paths[f"/portals/{{portal}}/operations/{name}"] = {"post": _operation(OPERATIONS[name])}
     return {

@@ -18,7 +18,10 @@ first attempt may have changed the portal. The profile's ``rate_limit_per_s`` is
 the harness's call guard. The test token comes from the environment variable the profile's
 ``test_token_env`` names (default ``SKC_TEST_TOKEN``), never from a file; with ``smtp_sink:
 HOST:PORT`` mails are read from an SMTP sink on that address (:mod:`.mailsink`), else from the
-server's mail hook.
+server's mail hook. A step that presents a test card runs the shared eID step
+(:func:`~skc.conformance.adapters.eid.present_card`): the portal's eID request (``GET
+/portals/{portal}/eid-request/{operation}``), the connection's own virtual card and eID client
+here, and the eID result posted as ``card``; the PIN never leaves the harness.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from urllib.parse import urlsplit
 import httpx
 import orjson
 
+from skc.conformance.adapters.eid import EidRequest, EidTerminal, present_card, presents_card
 from skc.conformance.adapters.guard import DEFAULT_TIMEOUT_S
 from skc.conformance.adapters.mailsink import MailSink, sink_at
 from skc.conformance.adapters.operations import operation
@@ -121,6 +125,7 @@ class HttpConnection:
         )  # fmt: skip
         self.portal = DEFAULT
         self.owns_portal = False
+        self.eid = EidTerminal()  # the holder's eID client and test cards, on the harness side
         if adapter.hooks:
             response = self._send("connect", "POST", "/test/portals", None)
             self.portal = str(self._json("connect", response, 201).get("portal", ""))
@@ -164,7 +169,20 @@ class HttpConnection:
         return json_object(f"{what} answered", response)
 
     def call(self, operation_name: str, arguments: Mapping[str, Value]) -> Outcome:
-        """POST the operation with its arguments; the answer as an outcome."""
+        """POST the operation with its arguments (a test card through the eID step first)."""
+        if presents_card(operation_name, arguments):
+            return present_card(self, self.eid, operation(operation_name).name, arguments)
+        return self.send(operation_name, arguments)
+
+    def eid_request(self, operation_name: str) -> EidRequest:
+        """The portal's eID request for an operation that presents a card."""
+        path = f"/portals/{self.portal}/eid-request/{operation_name}"
+        response = self._send(f"{operation_name} (eID request)", "GET", path, None, retry=True)
+        body = self._json(f"{operation_name}: GET {path}", response, 200)
+        return EidRequest.from_json(body, f"{operation_name}: the eID request")
+
+    def send(self, operation_name: str, arguments: Mapping[str, Value]) -> Outcome:
+        """POST the operation with its arguments as they are; the answer as an outcome."""
         op = operation(operation_name)
         body = {name: encode_argument(value) for name, value in arguments.items()}
         path = f"/portals/{self.portal}/operations/{op.name}"

@@ -3,22 +3,35 @@
 It is the first implementation of the adapter protocol and the oracle's own transport: the
 model side of every comparison is an ``InProcessAdapter`` without a fault. Arguments are
 coerced by their declared types (:mod:`skc.conformance.adapters.operations`): ISO dates become
-dates. A card reference is presented to the connection's eID client
-(:mod:`skc.conformance.adapters.eid`): PACE with the step's PIN, the data groups read over
-secure messaging and the pseudonym computed by Restricted Identification on a virtual card;
-the simulation receives what the card released, never a pseudonym handed over in clear. The
-eID login's declared ``(card, pin)`` becomes the simulation's ``(pseudonym, pin_entered)``.
+dates.
+
+Two halves, as over HTTP: :class:`ReferenceEndpoint` is the portal's side (what ``skc serve``
+serves): its eID request per operation and operations whose ``card`` is an eID result, never a
+card or a PIN. :class:`InProcessConnection` adds the holder's side: a card reference in a step
+goes through the shared eID step (:func:`~skc.conformance.adapters.eid.present_card`: the
+portal's request, PACE with the step's PIN, the data groups over secure messaging and
+Restricted Identification on the connection's virtual card, the result posted). The eID login's
+result becomes the simulation's ``(pseudonym, pin_entered)``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import date, timedelta
 from types import TracebackType
 from typing import Any, Final
 
-from skc.conformance.adapters.eid import EidFailure, EidTerminal
+from skc.conformance.adapters.eid import (
+    CARD_OPERATIONS,
+    HOLDER_PARAMS,
+    EidFailure,
+    EidRequest,
+    EidTerminal,
+    card_of,
+    portal_eid_request,
+    present_card,
+    presents_card,
+)
 from skc.conformance.adapters.operations import ParamKind, operation
 from skc.conformance.adapters.protocol import Value
 from skc.conformance.faults import Fault, faulty_rules
@@ -42,66 +55,77 @@ def coerce(kind: ParamKind, value: Value) -> Any:
 
 
 def _eid_login(arguments: Mapping[str, object]) -> dict[str, Any]:
-    # The eID client has run (InProcessConnection._present): ``card`` is what the card released
-    # after PACE with the PIN, so the PIN was entered; the portal sees only the pseudonym.
+    # The eID result of a login carries the pseudonym, after PACE with the PIN (a failed
+    # authentication never gets here); the portal sees only the pseudonym.
     card = arguments.get("card")
     pseudonym = card.pseudonym if isinstance(card, IdCard) else None
     return {"pseudonym": pseudonym or "", "pin_entered": True}
 
 
+def _card_arguments(arguments: Mapping[str, object]) -> dict[str, Any]:
+    # The holder's arguments (PIN, pseudonym choice) were used by the eID client.
+    return {name: value for name, value in arguments.items() if name not in HOLDER_PARAMS}
+
+
 # Declared operations whose arguments the simulation takes in another form.
 TRANSLATIONS: Final[dict[str, Callable[[Mapping[str, Value]], dict[str, Any]]]] = {
     "login_with_eid": _eid_login,
+    "register_citizen_with_eid": _card_arguments,
+    "upgrade_with_eid": _card_arguments,
+    "sync_eid": _card_arguments,
 }
 # What a failed eID authentication is rejected with, when the card did not take the PIN or
 # could not be used at all (expired, switched off): no help text says what a portal shows then.
 EID_UNUSABLE: Final = "sim.eid_unusable"
 
 
-class InProcessConnection:
-    """One fresh :class:`ReferencePortal` behind the adapter protocol (a context manager).
+class ReferenceEndpoint:
+    """The reference portal's side of the Portal Test API: operations with their declared
+    arguments, an eID result as ``card``; ``rules`` decide its eID request (default: the
+    portal's Land under its readings)."""
 
-    ``eid_pin_required``: whether the portal's eID service insists on the PIN (default: the
-    Land's rules say so); its eID client keeps one virtual card per reference.
-    """
-
-    def __init__(self, portal: ReferencePortal, *, eid_pin_required: bool | None = None) -> None:
+    def __init__(self, portal: ReferencePortal, rules: LandRules | None = None) -> None:
         self.portal = portal
-        if eid_pin_required is None:
-            eid_pin_required = LandRules(portal.land, portal.readings).stated("eid.pin_required")
-        self.eid_pin_required = eid_pin_required
-        self.eid = EidTerminal()
+        self.rules = rules if rules is not None else LandRules(portal.land, portal.readings)
 
     def __repr__(self) -> str:
-        return f"InProcessConnection({self.portal!r})"
+        return f"ReferenceEndpoint({self.portal!r})"
 
-    def __enter__(self) -> InProcessConnection:
-        return self
+    def eid_request(self, operation: str) -> EidRequest:
+        """What the portal's eID service asks of the card for ``operation`` (today's date)."""
+        return portal_eid_request(self.rules, operation, self.portal.clock.now().date())
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def call(self, operation_name: str, arguments: Mapping[str, Value]) -> Outcome:
+    def send(self, operation_name: str, arguments: Mapping[str, Value]) -> Outcome:
         """Call the simulation's method of that name; plain values become accepted outcomes."""
         op = operation(operation_name)
         try:
             for name in arguments:
                 op.param(name)
-            missing = [p.name for p in op.params if p.required and p.name not in arguments]
+            card_step = operation_name in CARD_OPERATIONS
+            missing = [
+                p.name for p in op.params
+                if p.required and p.name not in arguments
+                and not (card_step and p.name in HOLDER_PARAMS)
+            ]  # fmt: skip
             if missing:
                 raise AdapterError(f"{operation_name}: missing {', '.join(missing)}")
-            presented = self._present(operation_name, arguments)
-            if isinstance(presented, Outcome):
-                return presented
+            given = dict(arguments)
+            if card_step:
+                held = [name for name in HOLDER_PARAMS if name in arguments]
+                if held:
+                    raise AdapterError(
+                        f"{operation_name}: {held[0]!r} stays with the holder's eID client; "
+                        "the portal takes the eID result as 'card'"
+                    )
+                card = card_of(arguments.get("card"), operation_name)
+                if isinstance(card, EidFailure):
+                    return self._failed(operation_name, card)
+                given["card"] = card  # type: ignore[assignment]  # the simulation's own type
             translate = TRANSLATIONS.get(operation_name)
-            if presented is not None:
-                kwargs = presented
-            elif translate is not None:
-                kwargs = translate(arguments)
+            if translate is not None:
+                kwargs = translate(given)
             else:
-                kwargs = {name: coerce(op.param(name).kind, v) for name, v in arguments.items()}
+                kwargs = {name: coerce(op.param(name).kind, v) for name, v in given.items()}
             result = getattr(self.portal, operation_name)(**kwargs)
         except HarnessError:
             raise
@@ -109,39 +133,12 @@ class InProcessConnection:
             raise AdapterError(f"{operation_name}: {type(exc).__name__}: {exc}") from exc
         return result if isinstance(result, Outcome) else Outcome(accepted=True, value=result)
 
-    def _present(
-        self, operation_name: str, arguments: Mapping[str, Value]
-    ) -> dict[str, Any] | Outcome | None:
-        """Run the eID client for an operation that presents a card: the simulation's keyword
-        arguments, a rejection when the card refused, or None when no card is presented."""
-        reference = arguments.get("card")
-        if reference is None:
-            return None
-        if not isinstance(reference, str):
-            raise AdapterError(f"{operation_name}: 'card' must be a test-card reference")
-        pin = arguments.get("pin")
-        if pin is not None and not isinstance(pin, str):
-            raise AdapterError(f"{operation_name}: 'pin' must be a string")
-        result = self.eid.authenticate(
-            reference,
-            pin,
-            land=self.portal.land,
-            today=self.portal.clock.now().date(),
-            pin_required=self.eid_pin_required,
-        )
-        if operation_name == "login_with_eid":
-            if isinstance(result, EidFailure) and result.wrong_pin:
-                outcome = self.portal.login_with_eid("", pin_entered=False)
-                return _with_card_detail(outcome, result)
-            if isinstance(result, EidFailure):
-                return rejected(EID_UNUSABLE, detail=result.detail)
-            return _eid_login({"card": result})
-        if isinstance(result, EidFailure):
-            return rejected(EID_UNUSABLE, detail=result.detail)
-        kwargs = {name: coerce(operation(operation_name).param(name).kind, v)
-                  for name, v in arguments.items() if name != "pin"}  # fmt: skip
-        kwargs["card"] = result
-        return kwargs
+    call = send  # the server's name for it
+
+    def _failed(self, operation_name: str, failure: EidFailure) -> Outcome:
+        if operation_name == "login_with_eid" and failure.wrong_pin:
+            return self.portal.login_with_eid("", pin_entered=False)
+        return rejected(EID_UNUSABLE, detail=f"the eID authentication failed: {failure.state}")
 
     def advance_clock(self, delta: timedelta) -> None:
         """Move the virtual clock."""
@@ -158,9 +155,54 @@ class InProcessConnection:
         """Nothing to release."""
 
 
-def _with_card_detail(outcome: Outcome, failure: EidFailure) -> Outcome:
-    detail = "; ".join(d for d in (outcome.detail, f"eID card: {failure.detail}") if d)
-    return replace(outcome, detail=detail)
+class InProcessConnection:
+    """One fresh :class:`ReferencePortal` behind the adapter protocol (a context manager):
+    its endpoint, and the holder's eID client with one virtual card per reference."""
+
+    def __init__(self, portal: ReferencePortal, *, rules: LandRules | None = None) -> None:
+        self.endpoint = ReferenceEndpoint(portal, rules)
+        self.eid = EidTerminal()
+
+    def __repr__(self) -> str:
+        return f"InProcessConnection({self.portal!r})"
+
+    def __enter__(self) -> InProcessConnection:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @property
+    def portal(self) -> ReferencePortal:
+        """The simulated portal."""
+        return self.endpoint.portal
+
+    @property
+    def eid_pin_required(self) -> bool:
+        """Whether the portal's eID service insists on the PIN (its CHAT does not allow the CAN)."""
+        return not self.endpoint.eid_request("login_with_eid").can_allowed
+
+    def call(self, operation_name: str, arguments: Mapping[str, Value]) -> Outcome:
+        """Perform one operation; a card reference goes through the holder's eID client."""
+        if presents_card(operation_name, arguments):
+            op = operation(operation_name)
+            for name in arguments:
+                op.param(name)
+            return present_card(self.endpoint, self.eid, operation_name, arguments)
+        return self.endpoint.send(operation_name, arguments)
+
+    def advance_clock(self, delta: timedelta) -> None:
+        """Move the virtual clock."""
+        self.endpoint.advance_clock(delta)
+
+    def captured_token(self, address: str, kind: str) -> str | None:
+        """The newest link token of that kind sent to the address, if any."""
+        return self.endpoint.captured_token(address, kind)
+
+    def close(self) -> None:
+        """Nothing to release."""
 
 
 def _mail_kind(kind: str) -> MailKind:
@@ -190,8 +232,7 @@ class InProcessAdapter:
         readings = self.profile.readings
         rules = faulty_rules(self.fault, readings) if self.fault is not None else None
         portal = ReferencePortal(self.profile.land, readings=readings, rules=rules)
-        pin_required = (rules or LandRules(self.profile.land, readings)).stated("eid.pin_required")
-        return InProcessConnection(portal, eid_pin_required=pin_required)
+        return InProcessConnection(portal, rules=rules)
 
 
 def reference_model(profile: PortalProfile) -> InProcessAdapter:
@@ -200,4 +241,12 @@ def reference_model(profile: PortalProfile) -> InProcessAdapter:
     return InProcessAdapter(profile.land, profile)
 
 
-__all__ = ["TRANSLATIONS", "InProcessAdapter", "InProcessConnection", "coerce", "reference_model"]
+__all__ = [
+    "EID_UNUSABLE",
+    "TRANSLATIONS",
+    "InProcessAdapter",
+    "InProcessConnection",
+    "ReferenceEndpoint",
+    "coerce",
+    "reference_model",
+]
