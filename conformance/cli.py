@@ -205,6 +205,14 @@ def run_suites(
     allow_remote: Annotated[
         bool, typer.Option("--allow-remote", help="Allow an http(s) target on another host.")
     ] = False,
+    wall_clock: Annotated[
+        bool,
+        typer.Option(
+            "--wall-clock",
+            help="Without clock_control, probe time limits by waiting in real time (the "
+            "profile's wall_clock: margin_s, max_wait_s).",
+        ),
+    ] = False,
     certify: Annotated[
         Path | None, typer.Option(help="Also write a certification package per Land here.")
     ] = None,
@@ -222,7 +230,7 @@ def run_suites(
             target=target, lands=land or [], seed=seed, fault=fault, suites=suite or [],
             profile=profile, expected_failures=expected_failures,
             hypothesis_profile=hypothesis_profile, out=None if list_checks else out,
-            replay=replay, scenarios=scenarios, allow_remote=allow_remote,
+            replay=replay, scenarios=scenarios, allow_remote=allow_remote, wall_clock=wall_clock,
         )  # fmt: skip
         if list_checks:
             for land_id, check in planned_checks(config):

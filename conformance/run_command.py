@@ -21,13 +21,14 @@ from skc.conformance.events import CheckFinished, CheckStarted, Event, RunFinish
 from skc.conformance.expected import check_ids, load_expected_failures
 from skc.conformance.faults import parse_fault
 from skc.conformance.mismatch import KIND_TEXT, Kind
-from skc.conformance.profile import load_profile
+from skc.conformance.profile import Capability, load_profile, reference_profile
 from skc.conformance.redact import console_text
 from skc.conformance.reports import HTML_FILE, JUNIT_FILE, RESULTS_FILE, check_output_dir
 from skc.conformance.results import Result, RunSummary, Status
 from skc.conformance.runner import SUITES, RunConfig, RunReport, adapter_for, planned_checks, run
 from skc.conformance.suites.base import PROFILES
 from skc.conformance.suites.scenarios import load_scenarios
+from skc.conformance.wallclock import PlannedWait, announce, planned_waits
 from skc.model.errors import InputError, UnknownNameError
 from skc.model.lands import LANDS, LandId, parse_land
 
@@ -64,6 +65,7 @@ def build_config(
     replay: str | None,
     scenarios: Path | None,
     allow_remote: bool = False,
+    wall_clock: bool = False,
 ) -> RunConfig:
     """Validate every option and input file; raise a HarnessError naming what is wrong."""
     if target.startswith(("http://", "https://")) and not allow_remote:
@@ -131,7 +133,40 @@ def build_config(
         config = replace(config, expected=entries)
     else:
         planned_checks(config)  # an unknown --replay check fails here, before any output
-    return config
+    return with_wall_clock(config) if wall_clock else config
+
+
+def with_wall_clock(config: RunConfig) -> RunConfig:
+    """``--wall-clock``: the profile's ``wall_clock`` enabled for the timing rules planned."""
+    timing = tuple(
+        dict.fromkeys(check.name for _, check in planned_checks(config) if check.suite == "timing")
+    )
+    base = config.profile or reference_profile(config.lands[0])
+    wall = base.wall_clock.model_copy(update={"enabled": True, "only": timing})
+    return replace(config, profile=base.model_copy(update={"wall_clock": wall}))
+
+
+def announce_wall_clock(config: RunConfig, console: Console) -> None:
+    """Before a ``--wall-clock`` run: each planned wait and the estimated duration."""
+    plans: list[PlannedWait] = []
+    for land in config.lands:
+        profile = adapter_for(config, land).profile
+        if not profile.wall_clock.enabled:
+            continue
+        if profile.has(Capability.CLOCK_CONTROL):
+            console.print(
+                f"wall clock: {land}: the portal declares clock_control; its timing checks "
+                "move its clock instead of waiting",
+                highlight=False,
+            )
+            continue
+        rules = tuple(
+            c.name for at, c in planned_checks(config) if at == land and c.suite == "timing"
+        )
+        plans += planned_waits(land, rules, profile)
+    if plans:
+        for line in announce(plans):
+            console.print(console_text(line), highlight=False)
 
 
 class ConsoleHandler:
@@ -254,6 +289,7 @@ def execute(config: RunConfig, console: Console, *, progress: bool) -> RunReport
         ),
         highlight=False,
     )
+    announce_wall_clock(config, console)
     live = config.target != "inprocess"
     report = run(config, [ConsoleHandler(console, progress=progress, live=live)])
     if config.out is not None:
@@ -262,4 +298,6 @@ def execute(config: RunConfig, console: Console, *, progress: bool) -> RunReport
     return report
 
 
-__all__ = ["ConsoleHandler", "build_config", "execute"]
+__all__ = [
+    "ConsoleHandler", "announce_wall_clock", "build_config", "execute", "with_wall_clock",
+]  # fmt: skip

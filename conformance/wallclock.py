@@ -90,6 +90,7 @@ class PlannedWait:
     rule: str
     limit_s: int
     wait_s: int
+    margin_s: int
     skipped: str = ""
 
 
@@ -111,7 +112,7 @@ def planned_wait(land: LandId, rule: str, profile: PortalProfile) -> PlannedWait
             f"profile's wall_clock.max_wait_s ({settings.max_wait_s} s); raise it to probe "
             "this limit, or give the portal clock control"
         )
-    return PlannedWait(land, rule, seconds, wait, skipped)
+    return PlannedWait(land, rule, seconds, wait, settings.margin_s, skipped)
 
 
 def planned_waits(
@@ -123,10 +124,12 @@ def planned_waits(
 
 
 def duration(seconds: float) -> str:
-    """Seconds as ``1 h 02 min 05 s`` (the larger units only when needed)."""
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
+    """Seconds as ``2 d 01 h 02 min 05 s`` (the larger units only when needed)."""
+    days, rest = divmod(round(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours:02d} h {minutes:02d} min {secs:02d} s"
     if hours:
         return f"{hours} h {minutes:02d} min {secs:02d} s"
     if minutes:
@@ -134,7 +137,7 @@ def duration(seconds: float) -> str:
     return f"{secs} s"
 
 
-def announce(plans: list[PlannedWait], margin_s: int) -> list[str]:
+def announce(plans: list[PlannedWait]) -> list[str]:
     """What ``skc run --wall-clock`` prints before it starts: each wait and the total."""
     lines = []
     for plan in plans:
@@ -143,10 +146,12 @@ def announce(plans: list[PlannedWait], margin_s: int) -> list[str]:
         else:
             lines.append(
                 f"wall clock: {plan.land} {plan.rule}: waits up to {duration(plan.wait_s)} "
-                f"(limit {duration(plan.limit_s)}, probed {margin_s} s before and after it)"
+                f"(limit {duration(plan.limit_s)}, probed {plan.margin_s} s before and after it)"
             )
     running = [plan.wait_s for plan in plans if not plan.skipped]
-    if running:
+    if len(running) == 1:
+        lines.append(f"wall clock: 1 timing probe; estimated duration about {duration(running[0])}")
+    elif running:
         lines.append(
             f"wall clock: {len(running)} timing probes run concurrently; estimated duration "
             f"about {duration(max(running))} (the longest), not {duration(sum(running))}"

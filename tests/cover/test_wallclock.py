@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from skc.conformance.adapters.inprocess import InProcessAdapter, InProcessConnection
 from skc.conformance.faults import Fault, shipped_faults
@@ -18,6 +19,8 @@ from skc.conformance.profile import (
     load_profile,
     reference_profile,
 )
+from skc.conformance.run_command import announce_wall_clock, build_config
+from skc.conformance.runner import RunConfig
 from skc.conformance.suites.base import CheckContext, CheckResult
 from skc.conformance.suites.timing import timing_checks
 from skc.conformance.verdicts import Verdict
@@ -195,17 +198,20 @@ def test_clock_control_is_used_rather_than_waiting_when_the_portal_has_it() -> N
 def test_announcement_lists_each_wait_and_the_longest_as_the_total_when_planned() -> None:
     profile = _profile("berlin", max_wait_s=10_000)
     plans = planned_waits("berlin", ("session.idle_timeout", "payment.window"), profile)
-    lines = announce(plans, 5)
+    lines = announce(plans)
     assert lines[0].startswith("wall clock: berlin session.idle_timeout: waits up to 25 min 20 s")
     assert "estimated duration about 2 h 00 min 20 s (the longest)" in lines[-1]
-    capped = announce(planned_waits("berlin", ("payment.window",), _profile("berlin")), 5)
+    capped = announce(planned_waits("berlin", ("payment.window",), _profile("berlin")))
     assert "not probed" not in capped[0]
     small = _profile("berlin", max_wait_s=60)
-    assert "not probed" in announce(planned_waits("berlin", ("payment.window",), small), 5)[0]
+    assert "not probed" in announce(planned_waits("berlin", ("payment.window",), small))[0]
 
 
 def test_duration_reads_hours_minutes_and_seconds_when_formatted() -> None:
-    assert [duration(s) for s in (9, 125, 3725)] == ["9 s", "2 min 05 s", "1 h 02 min 05 s"]
+    seconds = (9, 125, 3725, 2 * 86400 + 3725)
+    assert [duration(s) for s in seconds] == [
+        "9 s", "2 min 05 s", "1 h 02 min 05 s", "2 d 01 h 02 min 05 s",
+    ]  # fmt: skip
 
 
 def test_profile_file_sets_margin_and_cap_and_names_the_line_of_a_bad_one(tmp_path: Path) -> None:
@@ -216,3 +222,46 @@ def test_profile_file_sets_margin_and_cap_and_names_the_line_of_a_bad_one(tmp_pa
     bad.write_text("land: berlin\nwall_clock:\n  margin_s: 0\n")
     with pytest.raises(InputError, match=r"bad\.yaml:3: wall_clock\.margin_s: .*greater than"):
         load_profile(bad)
+
+
+def _config(tmp_path: Path, **options: object) -> RunConfig:
+    profile = tmp_path / "portal.yaml"
+    profile.write_text(
+        "land: berlin\ncapabilities: {clock_control: false, mail_capture: true}\n"
+        "wall_clock: {max_wait_s: 9000}\n"
+    )
+    given: dict[str, object] = {
+        "target": "inprocess", "lands": ["berlin"], "seed": 1, "fault": None,
+        "suites": ["timing"], "profile": profile, "expected_failures": None,
+        "hypothesis_profile": "live", "out": None, "replay": None, "scenarios": None,
+        **options,
+    }  # fmt: skip
+    return build_config(**given)  # type: ignore[arg-type]
+
+
+def test_run_announces_the_waits_and_duration_before_it_starts_when_wall_clock(
+    tmp_path: Path,
+) -> None:
+    config = _config(tmp_path, wall_clock=True)
+    assert config.profile is not None
+    assert config.profile.wall_clock.enabled
+    console = Console(record=True, width=200)
+    announce_wall_clock(config, console)
+    text = console.export_text()
+    assert "wall clock: berlin session.idle_timeout: waits up to 25 min 20 s" in text
+    assert "berlin account.email_reuse_delay: not probed" in text  # a day: over the cap
+    assert (
+        "2 timing probes run concurrently; estimated duration about 2 h 00 min 20 s (the "
+        "longest), not 2 h 25 min 40 s"
+    ) in text
+
+
+def test_run_plans_only_the_replayed_rule_and_announces_nothing_without_the_flag(
+    tmp_path: Path,
+) -> None:
+    replayed = _config(tmp_path, wall_clock=True, replay="timing/session.idle_timeout")
+    assert replayed.profile is not None
+    assert replayed.profile.wall_clock.only == ("session.idle_timeout",)
+    console = Console(record=True, width=200)
+    announce_wall_clock(_config(tmp_path), console)
+    assert console.export_text() == ""
