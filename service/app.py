@@ -51,6 +51,7 @@ from skc.model.errors import AdapterError, UnknownNameError
 from skc.model.sim.outbox import Mail
 from skc.service.instances import Instance, Portals
 from skc.service.problems import problem
+from skc.service.web import web_routes
 from skc.service.wire import SESSION_PARAM, ArgumentError, check_arguments, encode_value
 
 SESSION_COOKIE: Final = "skc_session"
@@ -262,6 +263,7 @@ def create_app(config: ServiceConfig) -> Starlette:
         Route("/portals/{portal}/operations/{operation}", call, methods=["POST"]),
         Route("/portals/{portal}/test/clock", hook(clock), methods=["POST"]),
         Route("/portals/{portal}/test/mail", hook(mail), methods=["GET"]),
+        *web_routes(portals, deliver),  # the German web pages (skc.service.web)
     ]
     app = Starlette(routes=routes)
     app.state.config = config

@@ -2,9 +2,10 @@
 
 ``skc serve --smtp HOST:PORT`` hands every mail the portal sends to that SMTP server (a mail
 catcher, or the harness's sink, :mod:`skc.conformance.adapters.mailsink`). A mail names its
-kind in the ``X-Servicekonto-Mail`` header and the subject, and carries its link as
-``.../link?token=TOKEN`` (a new password on a line ``Neues Passwort: ...``): what a QA team
-reads from a mail catcher. :func:`parse_mail` is the reader's side.
+kind in the ``X-Servicekonto-Mail`` header and the subject, and carries its link to the web
+page that takes the token (``.../web/aktivieren?token=TOKEN``, :data:`LINK_PAGES`; a new
+password on a line ``Neues Passwort: ...``): what a QA team reads from a mail catcher.
+:func:`parse_mail` is the reader's side.
 """
 
 from __future__ import annotations
@@ -34,6 +35,20 @@ SUBJECTS: Final = {
 }
 
 
+# The web page (skc.service.web) each link-carrying mail points at.
+LINK_PAGES: Final = {
+    "activation": "aktivieren",
+    "email_change_confirm": "email-bestaetigen",
+    "password_reset_link": "passwort-zuruecksetzen",
+}
+
+
+def link_of(portal_id: str, mail: Mail, base_url: str) -> str:
+    """The address a mail's link points at: the web page that takes its token."""
+    page = LINK_PAGES.get(mail.kind, "")
+    return f"{base_url}/portals/{portal_id}/web/{page}?token={mail.token}"
+
+
 def message_of(portal_id: str, mail: Mail, base_url: str) -> EmailMessage:
     """The e-mail a portal sends for one outbox entry."""
     message = EmailMessage()
@@ -46,9 +61,7 @@ def message_of(portal_id: str, mail: Mail, base_url: str) -> EmailMessage:
     if mail.token is not None and mail.kind == "new_password":
         lines.append(f"Neues Passwort: {mail.token}")
     elif mail.token is not None:
-        lines.append(
-            f"bitte folgen Sie diesem Link: {base_url}/portals/{portal_id}/link?token={mail.token}"
-        )
+        lines.append(f"bitte folgen Sie diesem Link: {link_of(portal_id, mail, base_url)}")
     else:
         lines.append(f"{SUBJECTS.get(mail.kind, mail.kind)}.")
     message.set_content("\n".join([*lines, "", "Ihr Servicekonto"]) + "\n")
@@ -90,4 +103,12 @@ def parse_address(value: str) -> tuple[str, int]:
     return host, int(port)
 
 
-__all__ = ["KIND_HEADER", "SmtpSender", "message_of", "parse_address", "parse_mail"]
+__all__ = [
+    "KIND_HEADER",
+    "LINK_PAGES",
+    "SmtpSender",
+    "link_of",
+    "message_of",
+    "parse_address",
+    "parse_mail",
+]
