@@ -8,6 +8,7 @@ import warnings
 from collections import Counter
 from collections.abc import Iterator
 from email.message import EmailMessage
+from itertools import pairwise
 
 import pytest
 
@@ -86,7 +87,12 @@ def test_every_page_shows_each_declared_parameter_with_its_german_label(
         assert f'<form method="post" id="form-{page.operation.name}" novalidate>' in html
         assert 'type="hidden" name="csrf_token"' in html
         assert '<button type="submit" id="absenden">' in html
-        assert re.findall(r"<h(\d)", html)[0] == "1", slug  # the page title is the first heading
+        levels = [int(level) for level in re.findall(r"<h(\d)", html)]
+        assert levels[0] == 1, slug  # the page title is the first heading, none skips a level
+        assert all(b <= a + 1 for a, b in pairwise(levels)), slug
+        inputs = re.findall(r'<input type="[a-z]+" id="([^"]+)"|<textarea id="([^"]+)"', html)
+        for found in (a or b for a, b in inputs):
+            assert f'<label for="{found}">' in html, (slug, found)  # every input is labelled
         for param in page.operation.params:
             if param.name == "session":
                 assert 'name="session"' not in html, slug
