@@ -16,6 +16,11 @@ One YAML file per portal::
     wall_clock:                            # real waits without clock_control (skc run --wall-clock)
       margin_s: 5                          # probe at limit - margin and limit + margin
       max_wait_s: 3600                     # a longer probe stays inconclusive
+    imap:                                  # mail read from a real mailbox (adapters/imap.py)
+      host: mail.example.org
+      security: tls                        # tls (port 993), starttls (143); none on loopback only
+      user: qa-mailbox
+      password_env: SKC_IMAP_PASSWORD      # the variable holding the password, never the password
 
 A capability not listed counts as absent: tests of it are ``not-applicable``, and a timing test
 without ``clock_control`` is ``inconclusive``. Errors name the file, the line and what was
@@ -26,7 +31,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
@@ -69,6 +74,22 @@ class WallClock(BaseModel):
     only: tuple[str, ...] | None = None
 
 
+class Imap(BaseModel):
+    """The mailbox a portal's mails reach, read over IMAP (:mod:`skc.conformance.adapters.imap`);
+    the password is in the environment variable ``password_env`` names."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    host: str = Field(min_length=1)
+    port: int | None = Field(default=None, ge=1, le=65535)  # default: 993 for tls, else 143
+    security: Literal["tls", "starttls", "none"] = "tls"
+    user: str = Field(min_length=1)
+    password_env: str = Field(default="SKC_IMAP_PASSWORD", min_length=1)
+    folder: str = "INBOX"
+    poll_s: float = Field(default=2.0, gt=0)
+    deadline_s: float = Field(default=60.0, gt=0)
+
+
 class PortalProfile(BaseModel):
     """A validated portal profile; ``readings`` come from its ``readings:`` section."""
 
@@ -80,6 +101,7 @@ class PortalProfile(BaseModel):
     parameters: dict[str, ParameterValue] = Field(default_factory=dict)
     readings: Readings = Field(default_factory=default_readings)
     wall_clock: WallClock = Field(default_factory=WallClock)
+    imap: Imap | None = None
     _source: Path | None = PrivateAttr(default=None)
     _lines: dict[str, int] = PrivateAttr(default_factory=dict)
 
@@ -139,4 +161,6 @@ def load_profile(path: Path) -> PortalProfile:
     return profile
 
 
-__all__ = ["Capability", "PortalProfile", "WallClock", "load_profile", "reference_profile"]
+__all__ = [
+    "Capability", "Imap", "PortalProfile", "WallClock", "load_profile", "reference_profile",
+]  # fmt: skip

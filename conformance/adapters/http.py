@@ -17,9 +17,10 @@ queries are retried (twice, on a dropped connection or 502/503/504); actions nev
 first attempt may have changed the portal. The profile's ``rate_limit_per_s`` is applied by
 the harness's call guard. The test token comes from the environment variable the profile's
 ``test_token_env`` names (default ``SKC_TEST_TOKEN``), never from a file; with ``smtp_sink:
-HOST:PORT`` mails are read from an SMTP sink on that address (:mod:`.mailsink`), else from the
-server's mail hook. A step that presents a test card runs the shared eID step
-(:func:`~skc.conformance.adapters.eid.present_card`): the portal's eID request (``GET
+HOST:PORT`` mails are read from an SMTP sink on that address (:mod:`.mailsink`), with an
+``imap:`` section from that mailbox (:mod:`.imap`; ``mail_capture`` then holds without test
+hooks), else from the server's mail hook. A step that presents a test card runs the shared eID
+step (:func:`~skc.conformance.adapters.eid.present_card`): the portal's eID request (``GET
 /portals/{portal}/eid-request/{operation}``), the connection's own virtual card and eID client
 here, and the eID result posted as ``card``; the PIN never leaves the harness.
 """
@@ -38,6 +39,7 @@ import orjson
 
 from skc.conformance.adapters.eid import EidRequest, EidTerminal, present_card, presents_card
 from skc.conformance.adapters.guard import DEFAULT_TIMEOUT_S
+from skc.conformance.adapters.imap import ImapReader
 from skc.conformance.adapters.mailsink import MailSink, sink_at
 from skc.conformance.adapters.operations import operation
 from skc.conformance.adapters.protocol import Value
@@ -196,7 +198,10 @@ class HttpConnection:
         self._json("advance_clock", response, 200)
 
     def captured_token(self, address: str, kind: str) -> str | None:
-        """The newest token of a kind to an address: from the SMTP sink, else the mail hook."""
+        """The newest token of a kind to an address: from the mailbox over IMAP, the SMTP sink,
+        else the mail hook."""
+        if self.adapter.mailbox is not None:
+            return self.adapter.mailbox.token(address, kind)
         if self.adapter.sink is not None:
             return self.adapter.sink.token(address, kind)
         query = httpx.QueryParams({"address": address, "kind": kind})
@@ -243,6 +248,9 @@ class HttpAdapter:
             and (self.hooks or c not in (Capability.CLOCK_CONTROL, Capability.MAIL_CAPTURE))
             for c in Capability
         }  # fmt: skip
+        self.mailbox = ImapReader.from_profile(given)
+        if self.mailbox is not None:  # the harness reads the mails itself
+            capabilities[Capability.MAIL_CAPTURE] = given.has(Capability.MAIL_CAPTURE)
         self.sink: MailSink | None = None
         sink = given.parameters.get("smtp_sink")
         if isinstance(sink, str):
