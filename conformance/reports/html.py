@@ -7,7 +7,8 @@ Built for the first ten seconds. From the top:
 * filters (Land, verdict, family, suite) and a sortable table, by a small inline script; the
   page needs no script to be read, and loads nothing: no fonts, images or requests;
 * the findings (unexpected failures, errors, unexpected passes) in full: the help-text quote
-  once per rule, then per check expected vs observed, the minimal example and the replay;
+  once per rule, then per check the kind of disagreement, expected vs observed, the minimal
+  example and the replay;
 * expected failures and unobserved rules (inconclusive, not applicable) in compact tables with
   their reasons, styled apart from failures; no empty rows;
 * the certification and coverage per Land, warnings, every result (with a Land column) and the
@@ -22,6 +23,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from skc.conformance.mismatch import KIND_TEXT, Kind
 from skc.conformance.reports.html_assets import CSS, SCRIPT
 from skc.conformance.reports.html_parts import (
     KINDS,
@@ -202,6 +204,8 @@ def _finding(result: Mapping[str, Any]) -> str:
         for name in ("expected", "observed", "reason")
         if str(result.get(name) or "").strip()
     ]
+    if disagreement := _disagreement(result):
+        rows.insert(0, ("kind", disagreement))
     if rows:
         cells = "".join(f"<tr><th>{name}</th><td>{e(value)}</td></tr>" for name, value in rows)
         parts.append(f'<div class="scroll"><table>{cells}</table></div>')
@@ -211,6 +215,15 @@ def _finding(result: Mapping[str, Any]) -> str:
         parts.append(f"<p>Replay: <code>{e(replay)}</code></p>")
     parts.append("</article>")
     return "\n".join(parts)
+
+
+def _disagreement(result: Mapping[str, Any]) -> str:
+    """A finding's kind of disagreement in words, with its id (empty for none)."""
+    name = str(result.get("kind") or "")
+    try:
+        return f"{KIND_TEXT[Kind(name)]} ({name})" if name else ""
+    except ValueError:  # a kind this version does not know: shown as it is
+        return name
 
 
 def _quotes(result: Mapping[str, Any]) -> str:

@@ -66,3 +66,16 @@ def test_html_shows_coverage_per_land_when_the_summary_has_it() -> None:
     assert "<th>berlin</th><td>70 of 91</td><td>12 of 15</td><td>1</td>" in page
     assert "<code>org.admins.adults_only</code>" in page
     assert 'id="coverage"' not in render_html([header(), result("pass"), summary()])
+
+
+def test_html_names_the_kind_of_disagreement_when_a_finding_has_one() -> None:
+    page = _page(
+        result("fail", kind="wrong-acceptance"),
+        result("fail", rule="password.min_length", kind="a-kind-from-a-newer-harness"),
+        result("error", rule="password.charset", reason="connection reset"),
+    )
+    assert (
+        "<tr><th>kind</th><td>the portal accepted what the model refuses (wrong-acceptance)</td>"
+    ) in page
+    assert "<tr><th>kind</th><td>a-kind-from-a-newer-harness</td>" in page
+    assert page.count("<th>kind</th>") == 2
