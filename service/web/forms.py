@@ -6,8 +6,9 @@ typed (no trimming: the server, not the browser, judges the values); :func:`erro
 each rule's German message under the field it concerns, in the order of the rule ids.
 
 How each declared type is entered: text for strings, e-mail addresses, secrets (password
-inputs), card references and ISO dates; a checkbox for ``bool`` (checked: true); one item per
-line for ``str_list``; ``key=value`` lines for ``mapping``. An empty optional field means "not
+inputs) and ISO dates; a checkbox for ``bool`` (checked: true); one item per line for
+``str_list``; ``key=value`` lines for ``mapping`` and for ``card`` (the eID result the holder's
+eID client produced for the page's eID request). An empty optional field means "not
 given" (the declared default).
 """
 
@@ -24,7 +25,7 @@ from skc.model.ambiguity import Readings
 from skc.model.catalog import load_catalog
 from skc.model.lands import LandId
 from skc.service.web.messages import message
-from skc.service.web.pages import SESSION_PARAM, Page
+from skc.service.web.pages import SESSION_PARAM, Page, shown
 
 _LINES: Final = re.compile(r"\r\n|\r|\n")
 DATE_MESSAGE: Final = "Bitte geben Sie das Datum im Format JJJJ-MM-TT ein."
@@ -70,6 +71,8 @@ def arguments_of(
         if param.name == SESSION_PARAM:
             arguments[param.name] = session or ""
             continue
+        if not shown(page.operation, param.name):
+            continue  # the holder's own: the eID client asked for it, not the portal
         if param.kind == "bool":
             arguments[param.name] = param.name in form
             continue
@@ -93,7 +96,7 @@ def arguments_of(
             arguments[param.name] = int(raw)
         elif param.kind == "str_list":
             arguments[param.name] = tuple(_lines(raw))
-        elif param.kind == "mapping":
+        elif param.kind in ("mapping", "card"):  # a card: the eID result, name=value lines
             pairs = [line.partition("=") for line in _lines(raw)]
             if any(not sep or not key for key, sep, _ in pairs):
                 errors.add(param.name, MAPPING_MESSAGE)

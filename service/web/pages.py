@@ -2,9 +2,9 @@
 
 Each page performs one declared user action (:mod:`skc.conformance.adapters.operations`); the
 file gives its German slug, title, navigation section, button, success sentence and a label
-for every parameter except ``session``. Loading checks that every user action has a page (or
-is listed under ``browser_only``), that slugs are unique, and that labels name exactly the
-declared parameters; a mistake is a CatalogError naming the file, line and field.
+for every parameter except ``session`` and the eID holder's own (:func:`shown`). Loading
+checks that every user action has a page (or is listed under ``browser_only``), that slugs are
+unique, and that every field has a label; a mistake is a CatalogError naming file and line.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from skc.conformance.adapters.eid import CARD_OPERATIONS, HOLDER_PARAMS
 from skc.conformance.adapters.operations import OPERATIONS, Operation, Param
 from skc.model.errors import CatalogError
 from skc.model.readings_file import compose_yaml_file, line_of, yaml_data
@@ -85,6 +86,11 @@ class Page:
     rule_fields: tuple[tuple[str, str], ...]
 
     @property
+    def presents_card(self) -> bool:
+        """Whether the operation takes an eID result (the AusweisApp's answer) as ``card``."""
+        return self.operation.name in CARD_OPERATIONS
+
+    @property
     def needs_session(self) -> bool:
         """Whether the operation takes the login session (read from the cookie)."""
         return any(p.name == SESSION_PARAM for p in self.operation.params)
@@ -102,11 +108,19 @@ class Page:
         return None
 
 
+def shown(op: Operation, name: str) -> bool:
+    """Whether a parameter is a field of the form: not the session (the cookie), not what
+    stays with the holder's eID client (the PIN, the pseudonym choice: the AusweisApp asks)."""
+    if name == SESSION_PARAM:
+        return False
+    return not (op.name in CARD_OPERATIONS and name in HOLDER_PARAMS)
+
+
 def _page(spec: _PageSpec, where: str) -> Page:
     op = OPERATIONS.get(spec.operation)
     if op is None or op.role != "user" or op.query:
         raise CatalogError(f"{where}: operation: {spec.operation!r} is not a declared user action")
-    expected = [p.name for p in op.params if p.name != SESSION_PARAM]
+    expected = [p.name for p in op.params if shown(op, p.name)]
     unlabelled = [name for name in expected if name not in spec.labels]
     if unlabelled:  # a label for a parameter not (or no longer) declared is left unused
         raise CatalogError(f"{where}: labels: no German label for {', '.join(unlabelled)}")
@@ -120,7 +134,7 @@ def _page(spec: _PageSpec, where: str) -> Page:
     fields = tuple(
         FormField(p, spec.labels[p.name], spec.hints.get(p.name))
         for p in op.params
-        if p.name != SESSION_PARAM
+        if shown(op, p.name)
     )
     return Page(
         op, spec.slug, spec.title, spec.section, spec.button, spec.success, fields,
@@ -159,4 +173,4 @@ def pages() -> dict[str, Page]:
     return load_pages()
 
 
-__all__ = ["PAGES_FILE", "SECTIONS", "FormField", "Page", "load_pages", "pages"]
+__all__ = ["PAGES_FILE", "SECTIONS", "FormField", "Page", "load_pages", "pages", "shown"]

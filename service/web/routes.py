@@ -129,6 +129,12 @@ def web_routes(portals: Portals, deliver: Deliver) -> list[Route]:
         result: Result | None = None,
     ) -> HTMLResponse:
         portal = request.path_params["portal"]
+        instance = portals.get(portal)
+        eid = (
+            instance.connection.eid_request(page.operation.name).to_json()
+            if (instance is not None and page.presents_card)
+            else None
+        )
         token = request.query_params.get("token", "")
         invite = f"/portals/{portal}/web/zugang-aktivieren?token={token}"
 
@@ -148,7 +154,7 @@ def web_routes(portals: Portals, deliver: Deliver) -> list[Route]:
             success=success, result=result, checked=checked,
             invite_link=invite if page.slug == "aktivieren" and token else None,
             siblings=[p for p in _in_section(page.section) if p.slug != page.slug],
-            section_name=SECTIONS[page.section],
+            section_name=SECTIONS[page.section], eid_request=eid,
         )  # fmt: skip
 
     async def show(request: Request) -> Response:
@@ -192,8 +198,9 @@ def web_routes(portals: Portals, deliver: Deliver) -> list[Route]:
             try:
                 outcome = instance.connection.call(op.name, arguments)  # type: ignore[arg-type]
             except (AdapterError, UnknownNameError, ValueError):  # e.g. a card no profile names
-                errors = Errors()
-                errors.add(None, message("sim.invalid_input", land, instance.portal.readings))
+                errors = Errors()  # on an eID page: the eID result could not be read
+                where = "card" if page.presents_card else None
+                errors.add(where, message("sim.invalid_input", land, instance.portal.readings))
                 return form_page(request, page, values=form, errors=errors)
             except Exception:
                 _log.exception("web page %s failed", op.name)  # arguments stay out of logs

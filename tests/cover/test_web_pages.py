@@ -3,6 +3,7 @@ escaping, the session cookie and the mail links."""
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 from collections import Counter
@@ -16,6 +17,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's note that it would prefer httpx2
     from starlette.testclient import TestClient
 
+from skc.conformance.adapters.eid import EidRequest, EidTerminal
 from skc.model.ambiguity import Readings
 from skc.model.catalog import load_catalog
 from skc.model.lands import LandId
@@ -25,7 +27,7 @@ from skc.service.instances import Instance
 from skc.service.mail import message_of, parse_mail
 from skc.service.web.forms import errors_of
 from skc.service.web.messages import message, messages, rejectable
-from skc.service.web.pages import SECTIONS, pages
+from skc.service.web.pages import SECTIONS, pages, shown
 
 PASSWORD = "Geheim-Xy12345!"
 WEB = "/portals/default/web"
@@ -94,8 +96,8 @@ def test_every_page_shows_each_declared_parameter_with_its_german_label(
         for found in (a or b for a, b in inputs):
             assert f'<label for="{found}">' in html, (slug, found)  # every input is labelled
         for param in page.operation.params:
-            if param.name == "session":
-                assert 'name="session"' not in html, slug
+            if not shown(page.operation, param.name):  # the session; the PIN at the AusweisApp
+                assert f'name="{param.name}"' not in html, (slug, param.name)
                 continue
             label = next(f.label for f in page.fields if f.name == param.name)
             assert f'<label for="f-{param.name}">{label}' in html, (slug, param.name)
@@ -245,3 +247,26 @@ def test_mail_links_point_at_the_web_page_and_the_sink_still_reads_the_token() -
     link = "http://127.0.0.1:8080/portals/p-1/web/passwort-zuruecksetzen?token=abc-123"
     assert link in body.get_content()
     assert parse_mail(message_) == ("anna@example.org", "password_reset_link", "abc-123")
+
+
+def test_eid_page_states_its_request_and_takes_the_eid_clients_result_without_the_pin(
+    client: TestClient,
+) -> None:
+    html = client.get(f"{WEB}/registrieren-mit-ausweis").text
+    found = re.search(r'<script type="application/json" id="eid-anfrage">([^<]+)</script>', html)
+    assert found is not None
+    assert 'name="pin"' not in html
+    request = EidRequest.from_json(json.loads(found.group(1)), "the page")
+    result = EidTerminal().run("erika-mustermann", None, request, release_pseudonym=True)
+    assert isinstance(result, dict)
+    lines = "\n".join(f"{key}={value}" for key, value in result.items())
+    email = "erika@example.org"
+    accepted = _post(client, "registrieren-mit-ausweis", _citizen(email, card=lines))
+    assert '<div class="erfolg" role="status">' in accepted
+    assert _account(client, email)
+    failed = _post(
+        client, "registrieren-mit-ausweis", _citizen("max@example.org", card="failure=expired")
+    )
+    assert _field_errors(failed, "card") == [
+        "Die Online-Ausweisfunktion konnte nicht verwendet werden."
+    ]
