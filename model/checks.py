@@ -11,13 +11,14 @@ import re
 import string
 import unicodedata
 from collections.abc import Callable, Mapping
-from typing import Final, TypeAlias
+from typing import TYPE_CHECKING, Final, TypeAlias
 
-from skc.model.ambiguity import Readings
-from skc.model.catalog import ParamValue
+if TYPE_CHECKING:  # the checks run without loading pydantic (``skc check`` starts fast)
+    from skc.model.ambiguity import Readings
+    from skc.model.catalog import ParamValue
 
-Params: TypeAlias = Mapping[str, ParamValue]
-Check: TypeAlias = Callable[[str, Params, Readings], bool]
+Params: TypeAlias = "Mapping[str, ParamValue]"
+Check: TypeAlias = "Callable[[str, Params, Readings], bool]"
 
 UPPER: Final = frozenset(string.ascii_uppercase + "ÄÖÜ")
 LOWER: Final = frozenset(string.ascii_lowercase + "äöüß")
@@ -27,12 +28,13 @@ LETTERS: Final = UPPER | LOWER
 ASCII_SPECIAL: Final = frozenset(string.punctuation + "§")
 UMLAUTS: Final = "äöüÄÖÜ"
 
-_WHITESPACE = re.compile(r"\s")
-_EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
-_HOUSE_NUMBER_SHAPE = re.compile(
+WHITESPACE_RE: Final = re.compile(r"\s")
+EMAIL_SHAPE: Final = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+HOUSE_NUMBER_SHAPE: Final = re.compile(
     r"^[0-9]+[A-Za-zÄÖÜäöüß]*(-([0-9]+[A-Za-zÄÖÜäöüß]*|[A-Za-zÄÖÜäöüß]+))?$"
 )
-_HOUSE_NUMBER_CHARS: Final = DIGITS | LETTERS | {"-"}
+HOUSE_NUMBER_CHARS: Final = DIGITS | LETTERS | {"-"}
+EMAIL_MAX_LENGTH: Final = 254
 
 
 def length(value: str, readings: Readings) -> int:
@@ -83,7 +85,7 @@ def check_length_between(value: str, params: Params, readings: Readings) -> bool
 
 def check_no_spaces(value: str, params: Params, readings: Readings) -> bool:
     """No space or other whitespace character."""
-    return _WHITESPACE.search(value) is None
+    return WHITESPACE_RE.search(value) is None
 
 
 def check_forbidden_chars(value: str, params: Params, readings: Readings) -> bool:
@@ -112,7 +114,7 @@ def check_email_address(value: str, params: Params, readings: Readings) -> bool:
     """A valid e-mail address under the chosen ``email.validity`` reading."""
     if readings["email.validity"] == "non-empty":
         return value != ""
-    return len(value) <= 254 and _EMAIL_SHAPE.match(value) is not None
+    return len(value) <= EMAIL_MAX_LENGTH and EMAIL_SHAPE.match(value) is not None
 
 
 def check_no_umlauts(value: str, params: Params, readings: Readings) -> bool:
@@ -131,12 +133,12 @@ def check_house_number_characters(value: str, params: Params, readings: Readings
     """House-number characters under the Land's ``charset`` (``house_number.charset`` reading
     for Berlin, ``house_number.charset_examples`` for the organisation forms elsewhere)."""
     reading = params["charset"]
-    value = _WHITESPACE.sub("", value)  # whitespace is no_spaces' business
+    value = WHITESPACE_RE.sub("", value)  # whitespace is no_spaces' business
     if value == "" or reading == "any-non-space":
         return True
     if reading == "examples-shape":
-        return _HOUSE_NUMBER_SHAPE.match(value) is not None
-    return frozenset(value) <= _HOUSE_NUMBER_CHARS
+        return HOUSE_NUMBER_SHAPE.match(value) is not None
+    return frozenset(value) <= HOUSE_NUMBER_CHARS
 
 
 def check_optional_digits(value: str, params: Params, readings: Readings) -> bool:

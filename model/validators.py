@@ -3,20 +3,23 @@
 ``validate(land, field, value)`` returns a :class:`Verdict` listing every violated rule with a
 German and an English message. With ``explain_readings=True`` the verdict also names the
 ambiguity-register entries whose other readings would change the outcome for this value.
+The rules run compiled (:mod:`skc.model.compiled`): once per Land, field and readings, with
+verdicts memoised by the rules they break, so validating costs little more than a hand-written
+check. Importing this module loads neither pydantic nor the YAML catalog.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from typing import cast
+from typing import TYPE_CHECKING, Any
 
-from skc.model.ambiguity import Readings, default_readings, load_register
-from skc.model.catalog import ParamValue, Rule, load_catalog
-from skc.model.checks import FIELD_CHECKS, Check, Params
+from skc.model.compiled import _DEFAULT, compiled_field
+from skc.model.compiled_catalog import field_catalog
 from skc.model.errors import UnknownNameError
-from skc.model.lands import LANDS, LandId, parse_land
-from skc.model.parameters import resolve_params as resolve_params  # re-exported
+
+if TYPE_CHECKING:
+    from skc.model.ambiguity import Readings
+    from skc.model.lands import LandId
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,26 +61,9 @@ class Verdict:
         return out
 
 
-_LAND_SET: frozenset[str] = frozenset(LANDS)
-
-
-@cache
-def _field_set() -> frozenset[str]:
-    return frozenset(field_names())
-
-
-@dataclass(frozen=True, slots=True)
-class _CompiledRule:
-    rule: str
-    check: Check
-    params: Params
-    violation: Violation
-
-
-@cache
 def field_names() -> tuple[str, ...]:
     """The fields that have validators."""
-    return load_catalog().fields
+    return field_catalog().fields
 
 
 def parse_field(name: str) -> str:
@@ -85,81 +71,6 @@ def parse_field(name: str) -> str:
     if name not in field_names():
         raise UnknownNameError("field", name, field_names())
     return name
-
-
-def _chars_list(chars: ParamValue) -> str:
-    return ", ".join(f'"{ch}"' for ch in str(chars)) if chars else ""
-
-
-def _compile_rule(rule: Rule, land: LandId, readings: Readings) -> _CompiledRule | None:
-    params = resolve_params(rule, land, readings)
-    if params.get("required") == 0:  # the "advisory" reading: nothing is enforced
-        return None
-    fmt = {**params, "chars_list": _chars_list(params.get("chars"))}
-    violation = Violation(
-        rule=rule.id,
-        message_de=(rule.message_de or rule.title).format(**fmt),
-        message_en=(rule.message_en or rule.title).format(**fmt),
-    )
-    return _CompiledRule(rule.id, FIELD_CHECKS[rule.id], params, violation)
-
-
-@lru_cache(maxsize=512)  # keyed by readings, which user input chooses: bounded
-def _compiled(land: LandId, field: str, readings: Readings) -> tuple[_CompiledRule, ...]:
-    out = []
-    for rule in load_catalog().for_field(field):
-        if rule.stated(land):
-            compiled = _compile_rule(rule, land, readings)
-            if compiled is not None:
-                out.append(compiled)
-    return tuple(out)
-
-
-@cache
-def _relevant_ambiguities(land: LandId, field: str) -> tuple[str, ...]:
-    register = load_register()
-    ids: dict[str, None] = {}
-    for rule in load_catalog().for_field(field):
-        if rule.stated(land):
-            for aid in rule.ambiguities:
-                if land in register[aid].lands:
-                    ids[aid] = None
-    return tuple(ids)
-
-
-_Pair = tuple[_CompiledRule | None, Readings, _CompiledRule | None, Readings]
-
-
-@lru_cache(maxsize=512)
-def _reading_sensitive_rules(
-    land: LandId, field: str, readings: Readings
-) -> tuple[tuple[str, tuple[_Pair, ...]], ...]:
-    """For each relevant ambiguity: the linked rules compiled under the chosen and each other
-    reading, so explaining a verdict re-checks only the rules a reading can change."""
-    current = {c.rule: c for c in _compiled(land, field, readings)}
-    out = []
-    for aid in _relevant_ambiguities(land, field):
-        pairs: list[_Pair] = []
-        for other in readings.alternatives(aid):
-            alternative = {c.rule: c for c in _compiled(land, field, other)}
-            for rule in load_catalog().for_field(field):
-                if rule.stated(land) and aid in rule.ambiguities:
-                    pairs.append((current.get(rule.id), readings, alternative.get(rule.id), other))
-        out.append((aid, tuple(pairs)))
-    return tuple(out)
-
-
-def _changes_outcome(pair: _Pair, value: str) -> bool:
-    mine, mine_readings, theirs, their_readings = pair
-    passes_mine = mine is None or mine.check(value, mine.params, mine_readings)
-    passes_theirs = theirs is None or theirs.check(value, theirs.params, their_readings)
-    return passes_mine != passes_theirs
-
-
-def _violations(
-    compiled: tuple[_CompiledRule, ...], value: str, readings: Readings
-) -> tuple[Violation, ...]:
-    return tuple(c.violation for c in compiled if not c.check(value, c.params, readings))
 
 
 def validate(
@@ -174,30 +85,26 @@ def validate(
 
     Unknown Land or field names raise :class:`~skc.model.errors.UnknownNameError`.
     """
-    land_id = cast("LandId", land) if land in _LAND_SET else parse_land(land)
-    if field not in _field_set():
-        parse_field(field)
-    chosen = readings if readings is not None else default_readings()
-    compiled = _compiled(land_id, field, chosen)
-    violations = _violations(compiled, value, chosen)
-    depends_on: tuple[str, ...] = ()
-    if explain_readings:
-        depends_on = tuple(
-            aid
-            for aid, pairs in _reading_sensitive_rules(land_id, field, chosen)
-            if any(_changes_outcome(pair, value) for pair in pairs)
-        )
-    return Verdict(
-        land=land_id,
-        field=field,
-        valid=not violations,
-        violations=violations,
-        rules_checked=tuple(c.rule for c in compiled),
-        depends_on=depends_on,
-    )
+    compiled = _DEFAULT.get((land, field)) if readings is None else None
+    if compiled is None:
+        compiled = compiled_field(land, field, readings)
+    return compiled.explained_verdict(value) if explain_readings else compiled.verdict(value)
 
 
 def is_valid(land: LandId, field: str, value: str, readings: Readings | None = None) -> bool:
     """Tell whether ``value`` is valid; the fast path for generators and benchmarks."""
-    chosen = readings if readings is not None else default_readings()
-    return all(c.check(value, c.params, chosen) for c in _compiled(land, field, chosen))
+    compiled = _DEFAULT.get((land, field)) if readings is None else None
+    if compiled is None:
+        compiled = compiled_field(land, field, readings)
+    return compiled.is_valid(value)  # type: ignore[no-any-return]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "resolve_params":  # re-exported; loads the pydantic catalog only when asked
+        from skc.model.parameters import resolve_params
+
+        return resolve_params
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["Verdict", "Violation", "field_names", "is_valid", "parse_field", "validate"]

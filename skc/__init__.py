@@ -9,11 +9,17 @@ repository keeps them as the top-level folders ``model/``, ``conformance/``, ``f
 
 from __future__ import annotations
 
-from importlib import metadata
 
-try:
-    __version__ = metadata.version("servicekonto-conformance")
-except metadata.PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+def __getattr__(name: str) -> str:
+    # The version is read when asked for: importlib.metadata costs a command start-up ~30 ms.
+    if name != "__version__":
+        raise AttributeError(f"module 'skc' has no attribute {name!r}")
+    from importlib import metadata
+
+    try:
+        return metadata.version("servicekonto-conformance")
+    except metadata.PackageNotFoundError:  # running from a source tree never installed
+        return "0.0.0+unknown"
+
 
 __all__ = ["__version__"]

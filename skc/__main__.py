@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skc.conformance.cli import main
+from skc.conformance.entry import main
 
 if __name__ == "__main__":
     main()

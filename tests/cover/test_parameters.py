@@ -7,9 +7,10 @@ from itertools import product
 import pytest
 
 from skc.conformance.catalog_views import format_params
-from skc.model import strategies, validators
+from skc.model import compiled, strategies, validators
 from skc.model.ambiguity import Readings, default_readings, load_register
 from skc.model.catalog import load_catalog
+from skc.model.compiled import compiled_field
 from skc.model.lands import LandId
 from skc.model.parameters import resolve_param, resolve_params
 from skc.model.sim.rules import LandRules
@@ -26,8 +27,8 @@ CASES = [
 def _validator_params(land: LandId, rule_id: str, readings: Readings) -> object:
     rule = load_catalog().rule(rule_id)
     assert rule.field is not None
-    compiled = {c.rule: c for c in validators._compiled(land, rule.field, readings)}
-    return dict(compiled[rule_id].params) if rule_id in compiled else "not enforced"
+    enforced = compiled_field(land, rule.field, readings).params
+    return dict(enforced[rule_id]) if rule_id in enforced else "not enforced"
 
 
 @pytest.mark.parametrize(("aid", "rid", "land", "rule_id"), CASES)
@@ -90,8 +91,7 @@ def test_resolver_cache_stays_bounded_when_many_reading_combinations_are_asked()
         validators.validate("hamburg", "password", "ABab1234", readings, explain_readings=True)
     for cached in (
         resolve_params.__globals__["_resolved"],
-        validators._compiled,
-        validators._reading_sensitive_rules,
+        compiled._for_readings,
         strategies._spec,
         strategies._variants,
     ):

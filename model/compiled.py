@@ -1,0 +1,272 @@
+"""Field rules compiled once per (Land, field, readings) into one function per question.
+
+The checks in :mod:`skc.model.checks` say what each rule means; validating millions of values
+through them repeats work that never changes (parameters and readings looked up, character
+sets rebuilt, a verdict object built per value). Here each rule becomes one Python expression
+over the value (:mod:`skc.model.compiled_rules`), and the expressions of a field are compiled
+together, as attrs compiles its ``__init__``: one function tells whether a value is valid
+(short-circuiting, the forbidden-character classes merged into one pattern), one returns the
+bit mask of the rules the value breaks, and one adds the bits of the register entries whose
+other readings would change the outcome, each entry behind a guard that skips it when no
+reading can disagree (the length units on ASCII text). Shared sub-expressions are evaluated
+once per value. Verdicts are memoised by those bits, so a verdict never holds the value.
+
+Only bound names and fixed templates reach the generated source; parameters become bindings
+or integer literals, never text spliced from the catalog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Final
+
+from skc.model import checks
+from skc.model.compiled_catalog import FieldCatalog, FieldRule, Params, field_catalog
+from skc.model.compiled_rules import ATOM, Namespace, expression
+from skc.model.errors import UnknownNameError
+from skc.model.lands import LANDS, parse_land
+
+if TYPE_CHECKING:
+    from skc.model.ambiguity import Readings
+    from skc.model.validators import Verdict, Violation
+
+# Where the readings of an entry can disagree at all: a guard that is False for a value means
+# no other reading of the entry changes the outcome, so the explanation skips it. Code points,
+# code points after NFC and UTF-16 units count every ASCII text the same.
+_GUARDS: Final = {"text.length_unit": "not v.isascii()"}
+
+
+def resolve(rule: FieldRule, land: str, choice: Mapping[str, str], fc: FieldCatalog) -> Params:
+    """A rule's parameters for a Land under ``choice``: the Land's statement, then the chosen
+    reading's parameters of each register entry the rule links that concerns the Land (the
+    resolver of :mod:`skc.model.parameters`, over the plain data)."""
+    params = dict(rule.lands.get(land, {}))
+    for aid in rule.ambiguities:
+        entry = fc.register[aid]
+        if land in entry.lands:
+            params.update(entry.readings[choice[aid]])
+    return params
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    id: str
+    expression: str | None  # None: not enforced under this choice (the "advisory" reading)
+    params: Params
+
+
+def _compile_rules(
+    land: str, field_name: str, choice: Mapping[str, str], fc: FieldCatalog, ns: Namespace
+) -> tuple[_Rule, ...]:
+    out = []
+    for rule in fc.rules[field_name]:
+        if land not in rule.lands:
+            continue
+        params = resolve(rule, land, choice, fc)
+        enforced = params.get("required") != 0
+        check = checks.FIELD_CHECKS[rule.id]
+        source = expression(check, params, choice, ns) if enforced else None
+        out.append(_Rule(rule.id, source, params))
+    return tuple(out)
+
+
+def _define(ns: Namespace, name: str, lines: list[str]) -> Callable[[str], Any]:
+    source = f"def {name}(v):\n" + "".join(f"    {line}\n" for line in lines)
+    exec(compile(source, f"<skc compiled {name}>", "exec"), ns.names)
+    function: Callable[[str], Any] = ns.names.pop(name)  # type: ignore[assignment]
+    return function
+
+
+def _uses(expression_: str, ns: Namespace, defined: set[int], lines: list[str], indent: str) -> str:
+    """``expression_`` over locals, after lines that evaluate the atoms not yet ``defined``."""
+    for token in dict.fromkeys(ATOM.findall(expression_)):
+        if int(token) not in defined:
+            defined.add(int(token))
+            lines.append(f"{indent}a{token} = {ns.atoms[int(token)]}")
+    return ATOM.sub(lambda m: f"a{m.group(1)}", expression_)
+
+
+def _valid_lines(rules: list[_Rule], ns: Namespace) -> list[str]:
+    """``return`` of the rules' conjunction, the character classes no rule may hold merged."""
+    parts: list[str] = []
+    merged: list[str] = []
+    for rule in rules:
+        assert rule.expression is not None
+        token = rule.expression.removeprefix("not ")
+        if ATOM.fullmatch(token) and int(token.strip("@")) in ns.classes:
+            if not merged:
+                parts.append("{merged}")
+            merged.append(ns.classes[int(token.strip("@"))])
+        else:
+            parts.append(f"({ns.inline(rule.expression)})")
+    if merged:
+        pattern = f"[{''.join(merged)}]"
+        parts[parts.index("{merged}")] = f"{ns.holds(pattern)}"
+        parts = [ns.inline(f"not {p}") if p.startswith("@") else p for p in parts]
+    return ["return " + (" and ".join(parts) if parts else "True")]
+
+
+@dataclass(slots=True, eq=False)  # hashed by identity: a key of the batch's memo
+class CompiledField:
+    """The rules one Land states for one field under one choice of readings, compiled."""
+
+    land: str
+    field: str
+    rule_ids: tuple[str, ...]
+    is_valid: Callable[[str], Any]
+    violated: Callable[[str], int]
+    explained: Callable[[str], int]  # violated, and the entries' bits above them
+    aids: tuple[str, ...]
+    messages: tuple[tuple[str, str], ...]
+    params: dict[str, Params]  # the resolved parameters of each enforced rule
+    verdicts: dict[int, Verdict] = dataclass_field(default_factory=dict)  # memo by the bits above
+    # The verdict on a value, plain and explained: the bit functions with the memo inlined.
+    verdict: Callable[[str], Verdict] = dataclass_field(init=False)
+    explained_verdict: Callable[[str], Verdict] = dataclass_field(init=False)
+
+    def make(self, key: int) -> Verdict:
+        """Build and memoise the verdict for the bits ``key``."""
+        from skc.model.validators import Verdict, Violation
+
+        violations: list[Violation] = []
+        for bit, (rule_id, (de, en)) in enumerate(zip(self.rule_ids, self.messages, strict=True)):
+            if key >> bit & 1:
+                violations.append(Violation(rule_id, de, en))
+        depends = key >> len(self.rule_ids)
+        verdict = Verdict(
+            land=self.land,  # type: ignore[arg-type]
+            field=self.field,
+            valid=not violations,
+            violations=tuple(violations),
+            rules_checked=self.rule_ids,
+            depends_on=tuple(aid for bit, aid in enumerate(self.aids) if depends >> bit & 1),
+        )
+        self.verdicts[key] = verdict  # at most 2 ** (rules + entries) keys: bounded
+        return verdict
+
+
+def _messages(rule: FieldRule, params: Params) -> tuple[str, str]:
+    chars = params.get("chars")
+    fmt = {**params, "chars_list": ", ".join(f'"{ch}"' for ch in str(chars)) if chars else ""}
+    return (
+        (rule.message_de or rule.title).format(**fmt),
+        (rule.message_en or rule.title).format(**fmt),
+    )
+
+
+def _relevant(land: str, rules: tuple[FieldRule, ...], fc: FieldCatalog) -> tuple[str, ...]:
+    ids: dict[str, None] = {}
+    for rule in rules:
+        if land in rule.lands:
+            for aid in rule.ambiguities:
+                if land in fc.register[aid].lands:
+                    ids[aid] = None
+    return tuple(ids)
+
+
+def _depends_lines(
+    land: str,
+    field_name: str,
+    choice: Mapping[str, str],
+    mine: dict[str, str],
+    fc: FieldCatalog,
+    ns: Namespace,
+) -> tuple[tuple[str, ...], list[tuple[str, str]]]:
+    """The register entries that matter for the field, and per entry its guard and the
+    condition under which another reading changes whether a linked rule passes."""
+    aids = _relevant(land, fc.rules[field_name], fc)
+    conditions: list[tuple[str, str]] = []
+    for aid in aids:
+        linked = [r.id for r in fc.rules[field_name] if land in r.lands and aid in r.ambiguities]
+        differ: dict[str, None] = {}
+        for rid in fc.register[aid].readings:
+            if rid == choice[aid]:
+                continue
+            other = _compile_rules(land, field_name, {**choice, aid: rid}, fc, ns)
+            theirs = {r.id: r.expression or "True" for r in other}
+            for rule_id in linked:
+                if mine[rule_id] != theirs[rule_id]:
+                    differ[f"({mine[rule_id]}) != ({theirs[rule_id]})"] = None
+        conditions.append((_GUARDS.get(aid, ""), " or ".join(differ)))
+    return aids, conditions
+
+
+def _build(land: str, field_name: str, readings: Mapping[str, str] | None) -> CompiledField:
+    fc = field_catalog()
+    choice = fc.defaults() if readings is None else {**fc.defaults(), **readings}
+    ns = Namespace()
+    every = _compile_rules(land, field_name, choice, fc, ns)
+    rules = [r for r in every if r.expression is not None]
+    mine = {r.id: r.expression or "True" for r in every}
+    aids, conditions = _depends_lines(land, field_name, choice, mine, fc, ns)
+    lines = ["m = 0"]  # each atom written out: a rule's tests short-circuit
+    lines += [
+        f"if not ({ns.inline(str(r.expression))}): m |= {1 << b}" for b, r in enumerate(rules)
+    ]
+    defined: set[int] = set()
+    explained = ["m = 0"]  # each atom evaluated once: the readings' alternatives share them
+    for bit, rule in enumerate(rules):
+        assert rule.expression is not None
+        condition = _uses(rule.expression, ns, defined, explained, "")
+        explained.append(f"if not ({condition}): m |= {1 << bit}")
+    for bit, (guard, condition) in enumerate(conditions, start=len(rules)):
+        if not condition:
+            continue
+        indent = "    " if guard else ""
+        if guard:
+            explained.append(f"if {guard}:")
+        local = set(defined)
+        condition = _uses(condition, ns, local, explained, indent)
+        explained.append(f"{indent}if {condition}: m |= {1 << bit}")
+    by_id = {r.id: r for r in fc.rules[field_name]}
+    compiled = CompiledField(
+        land=land,
+        field=field_name,
+        rule_ids=tuple(r.id for r in rules),
+        is_valid=_define(ns, "is_valid", _valid_lines(rules, ns)),
+        violated=_define(ns, "violated", [*lines, "return m"]),
+        explained=_define(ns, "explained", [*explained, "return m"]),
+        aids=aids,
+        messages=tuple(_messages(by_id[r.id], r.params) for r in rules),
+        params={r.id: r.params for r in rules},
+    )
+    ns.names.update(_memo=compiled.verdicts, _make=compiled.make)
+    memo = ["found = _memo.get(m)", "return found if found is not None else _make(m)"]
+    compiled.verdict = _define(ns, "verdict", [*lines, *memo])
+    compiled.explained_verdict = _define(ns, "explained_verdict", [*explained, *memo])
+    return compiled
+
+
+_DEFAULT: dict[tuple[str, str], CompiledField] = {}  # at most Länder x fields entries
+
+
+def _check_names(land: str, field_name: str) -> None:
+    if land not in LANDS:
+        parse_land(land)  # raises, listing the valid ids
+    fields = field_catalog().fields
+    if field_name not in fields:
+        raise UnknownNameError("field", field_name, fields)
+
+
+@lru_cache(maxsize=512)  # keyed by readings, which user input chooses: bounded
+def _for_readings(land: str, field_name: str, readings: Readings) -> CompiledField:
+    return _build(land, field_name, readings)
+
+
+def compiled_field(land: str, field_name: str, readings: Readings | None = None) -> CompiledField:
+    """The compiled rules of ``field_name`` for ``land`` under ``readings`` (the defaults when
+    None); unknown names raise :class:`~skc.model.errors.UnknownNameError`."""
+    if readings is None:
+        found = _DEFAULT.get((land, field_name))
+        if found is None:
+            _check_names(land, field_name)
+            found = _DEFAULT[(land, field_name)] = _build(land, field_name, None)
+        return found
+    _check_names(land, field_name)
+    return _for_readings(land, field_name, readings)
+
+
+__all__ = ["CompiledField", "compiled_field", "resolve"]
