@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from typer.testing import CliRunner
 
+from skc.conformance.adapters.identities import LedgerEntry
 from skc.conformance.adapters.inprocess import InProcessAdapter, InProcessConnection
+from skc.conformance.cli import app
 from skc.conformance.faults import Fault, shipped_faults
 from skc.conformance.profile import (
     Capability,
@@ -111,8 +114,11 @@ def _profile(land: LandId, *, enabled: bool = True, **settings: object) -> Porta
     return PortalProfile(land=land, capabilities=capabilities, wall_clock=wall)
 
 
+Kept = dict[str, tuple[list[LedgerEntry], set[str]]]
+
+
 def _run(
-    land: LandId, profile: PortalProfile, fault: str | None = None
+    land: LandId, profile: PortalProfile, fault: str | None = None, kept: Kept | None = None
 ) -> tuple[dict[str, CheckResult], SimulatedTime]:
     time = SimulatedTime()
     seeded = shipped_faults()[fault] if fault else None
@@ -121,7 +127,9 @@ def _run(
     only = profile.wall_clock.only
     for check in timing_checks(land, clock=time):
         if only is None or check.name in only:  # as a run plans them
-            results[check.name] = check.run(CheckContext(adapter, 1, "live"))
+            ledger, secrets = (kept or {}).get(check.name, ([], set()))
+            context = CheckContext(adapter, 1, "live", secrets_used=secrets, ledger=ledger)
+            results[check.name] = check.run(context)
     return results, time
 
 
@@ -143,6 +151,17 @@ def test_every_limit_passes_on_the_reference_when_real_time_passes_concurrently(
     assert longest + 5 <= time.now() <= max(p.wait_s for p in plans)
     assert time.now() < total  # concurrently: about the longest limit, not the sum
     assert any(r.probes for r in results.values())
+
+
+def test_each_check_gets_the_accounts_and_secrets_of_its_own_probe_when_run_concurrently() -> None:
+    rules = ("session.idle_timeout", "payment.window")
+    kept: Kept = {rule: ([], set()) for rule in rules}
+    results, _ = _run("berlin", _profile("berlin", only=rules), kept=kept)
+    assert [results[rule].verdict for rule in rules] == [Verdict.PASS, Verdict.PASS]
+    for rule, (ledger, secrets) in kept.items():
+        assert ledger
+        assert all(entry.check == f"timing/{rule}" and entry.cleaned_up for entry in ledger)
+        assert secrets
 
 
 def test_idle_probe_waits_to_each_side_of_the_limit_when_the_margin_is_set() -> None:
@@ -265,3 +284,19 @@ def test_run_plans_only_the_replayed_rule_and_announces_nothing_without_the_flag
     console = Console(record=True, width=200)
     announce_wall_clock(_config(tmp_path), console)
     assert console.export_text() == ""
+
+
+def test_skc_run_wall_clock_announces_then_reports_capped_limits_inconclusive_when_run(
+    tmp_path: Path,
+) -> None:
+    profile = tmp_path / "portal.yaml"
+    profile.write_text(
+        "land: berlin\ncapabilities: {clock_control: false, mail_capture: true}\n"
+        "wall_clock: {max_wait_s: 60}\n"
+    )
+    args = ["run", "--no-progress", "--profile", str(profile), "--suite", "timing", "--seed", "1"]
+    result = CliRunner().invoke(app, [*args, "--wall-clock", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert "wall clock: berlin session.idle_timeout: not probed" in result.output
+    assert "no timing probe fits within wall_clock.max_wait_s" in result.output
+    assert result.output.index("wall clock:") < result.output.index("Rules per Land")
