@@ -77,6 +77,7 @@ class Result:
     expected_failure: ExpectedFailureMatch | None = None
     warnings: tuple[str, ...] = ()
     kind: str = ""  # a fail's kind of disagreement (skc.conformance.mismatch.Kind)
+    evidence: tuple[str, ...] = ()  # a browser finding's screenshot and trace, under the output
 
     @property
     def is_finding(self) -> bool:
@@ -92,6 +93,7 @@ class Result:
         data["example"] = list(self.example)
         data["quotes"] = list(self.quotes)
         data["warnings"] = list(self.warnings)
+        data["evidence"] = list(self.evidence)
         match = self.expected_failure
         data["expected_failure"] = match.reason if match is not None else None
         data["expected_failure_entry"] = match.entry if match is not None else None

@@ -227,7 +227,8 @@ class Session:
         # only that check's outputs, and one scrubber of a whole run would grow without end.
         scrub = self.scrubber.with_secrets(secrets)
         self.secrets_seen |= secrets
-        results = self._results(land, check, outcome, took, scrub)
+        evidence = self._evidence(land, check, outcome.verdict)
+        results = self._results(land, check, outcome, took, scrub, evidence)
         self.state.results.extend(results)
         self.state.checks_run += 1
         self.state.probes.setdefault(land, set()).update(outcome.probes)
@@ -236,6 +237,17 @@ class Session:
         finished = CheckFinished(land, check.id, results, accounts, round(took, 4))
         self.handler.handle(finished)
         return finished
+
+    def _evidence(self, land: LandId, check: Check, verdict: Verdict) -> tuple[str, ...]:
+        """A failing check's screenshot and trace from an adapter that keeps them (the browser
+        adapter), moved under ``OUT/evidence/``; paths relative to OUT for the reports."""
+        collect = getattr(self.adapters.get(land), "collect_evidence", None)
+        if not callable(collect):
+            return ()
+        out = self.config.out
+        keep = out is not None and verdict is Verdict.FAIL
+        dest = out / "evidence" / f"{land}-{check.id.replace('/', '-')}" if out and keep else None
+        return tuple(str(Path(path).relative_to(out)) for path in collect(dest) if out)
 
     def _step_listener(self, land: LandId, check: str) -> Callable[[Step], None] | None:
         if not getattr(self.handler, "wants_steps", False):
@@ -247,7 +259,13 @@ class Session:
         return on_step
 
     def _results(
-        self, land: LandId, check: Check, outcome: CheckResult, took: float, scrub: Scrubber
+        self,
+        land: LandId,
+        check: Check,
+        outcome: CheckResult,
+        took: float,
+        scrub: Scrubber,
+        evidence: tuple[str, ...] = (),
     ) -> tuple[Result, ...]:
         catalog = load_catalog()
         if outcome.verdict is Verdict.FAIL and outcome.rule is not None:
@@ -291,6 +309,7 @@ class Session:
                     expected_failure=expected_match,
                     warnings=warnings,
                     kind=outcome.kind,
+                    evidence=evidence,
                 )
             )
         return tuple(results)

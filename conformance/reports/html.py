@@ -35,6 +35,7 @@ from skc.conformance.reports.html_parts import (
     coverage,
     data,
     e,
+    evidence,
     expected_failures,
     family,
     kind,
@@ -213,6 +214,8 @@ def _finding(result: Mapping[str, Any]) -> str:
         parts.append("<p>Example:</p><pre>" + "\n".join(e(line) for line in example) + "</pre>")
     if replay := result.get("replay"):
         parts.append(f"<p>Replay: <code>{e(replay)}</code></p>")
+    if shown := evidence(result):
+        parts.append(shown)
     parts.append("</article>")
     return "\n".join(parts)
 

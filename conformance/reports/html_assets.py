@@ -53,6 +53,7 @@ blockquote { margin: .5rem 0; padding: .3rem .8rem; border-left: .25rem solid #8
              background: #f3f6fb; }
 blockquote footer { font-size: .85em; color: #555; }
 pre { background: #f5f5f5; padding: .5rem; overflow-x: auto; white-space: pre-wrap; }
+.evidence img { max-width: 100%; border: 1px solid #ccc; }
 code { background: #f5f5f5; padding: 0 .2rem; }
 form#filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end;
                background: #f3f6fb; padding: .6rem 1rem; border-radius: .35rem;

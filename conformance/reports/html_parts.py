@@ -281,6 +281,27 @@ def run_details(run: RunRecords) -> str:
     return f'<section id="run"><h2>Run</h2>\n<dl class="run">{items}</dl></section>'
 
 
+def evidence(result: Mapping[str, Any]) -> str:
+    """A browser finding's screenshot (shown) and Playwright trace (linked, with the command
+    that opens it); the paths are relative to the report, inside the output directory."""
+    paths = lines(result, "evidence")
+    shots = [path for path in paths if path.endswith(".png")]
+    traces = [path for path in paths if path.endswith(".zip")]
+    parts = [
+        f'<figure class="evidence"><img src="{e(path)}" alt="The page the finding was seen on, '
+        f'as the browser showed it" loading="lazy"><figcaption>Screenshot: '
+        f'<a href="{e(path)}">{e(path)}</a></figcaption></figure>'
+        for path in shots
+    ]
+    parts += [
+        f'<p>Playwright trace: <a href="{e(path)}">{e(path)}</a>; open it with '
+        f"<code>playwright show-trace --port 0 {e(path)}</code> (from the output directory; "
+        "it serves the trace viewer for chromium)</p>"
+        for path in traces
+    ]
+    return "\n".join(parts)
+
+
 __all__ = [
     "CERTIFICATION",
     "KINDS",
@@ -292,6 +313,7 @@ __all__ = [
     "coverage",
     "data",
     "e",
+    "evidence",
     "expected_failures",
     "family",
     "kind",

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlencode
 
 from skc.conformance.adapters.browser.driver import Driver
+from skc.conformance.adapters.browser.page_script import FILL, READ, SUBMIT
 from skc.conformance.adapters.browser.portal_map import (
     REFERENCE_MAP,
     Page,
@@ -53,11 +54,6 @@ if TYPE_CHECKING:
 SCREENSHOT: Final = "screenshot.png"
 TRACE: Final = "trace.zip"
 _LOGIN: Final = "\0login-"  # the key of a context a login is tried in
-_TAG_AND_OPTIONS: Final = "e => e.tagName"
-_CHOOSE: Final = """(e, v) => {
-  if (![...e.options].some(o => o.value === v)) { const o = new Option(v, v); e.add(o); }
-  e.value = v; e.dispatchEvent(new Event('change', {bubbles: true}));
-}"""
 
 
 def _text(param: Param, value: Value) -> str:
@@ -149,23 +145,21 @@ class BrowserConnection:
         keep = self.adapter.new_evidence() if self.finding else None
         last_context = id(self.last.context) if self.last is not None else None
         for context in self.contexts.values():
-            if keep is not None and id(context) == last_context and self.adapter.trace:
-                context.tracing.stop(path=str(keep / TRACE))
-            elif self.adapter.trace:
-                context.tracing.stop()
-            context.close()
+            if self.adapter.trace:
+                kept = keep is not None and id(context) == last_context
+                context.tracing.stop_chunk(path=str(keep / TRACE) if kept and keep else None)
+            self.adapter.release(context)
         self.contexts.clear()
+        self.last = None
         if keep is not None and self.shot is not None:
             (keep / SCREENSHOT).write_bytes(self.shot)
 
     def _context(self, handle: str | None) -> Any:
         context = self.contexts.get(handle)
         if context is None:
-            context = self.adapter.driver.browser.new_context(locale="de-DE")
-            context.set_default_timeout(self.adapter.timeout_ms)
+            context = self.adapter.acquire()
             if self.adapter.trace:
-                context.tracing.start(screenshots=True, snapshots=True)
-            context.new_page()
+                context.tracing.start_chunk()
             self.contexts[handle] = context
         cookie = self.adapter.map.session_cookie
         if handle is not None and cookie is not None and not handle.startswith(_LOGIN):
@@ -190,11 +184,9 @@ class BrowserConnection:
             url += "?" + urlencode(query)
         self._check(op, tab.goto(url, wait_until="domcontentloaded"))
         if page.form is not None and tab.locator(page.form).count() > 0:
-            for param in op.params:
-                if param.name != "session" and param.name not in page.query:
-                    self._fill(tab, op, page, param, arguments)
+            self._fill(tab, op, page, arguments)
             with tab.expect_navigation(wait_until="domcontentloaded") as sent:
-                tab.locator(page.submit or "").first.click()
+                tab.evaluate(SUBMIT, page.submit)
             self._check(op, sent.value)
         outcome = self._read(tab, op)
         if handle is not None and handle.startswith(_LOGIN):
@@ -215,36 +207,35 @@ class BrowserConnection:
                 return str(cookie["value"])
         raise AdapterError(f"the login was shown as successful but set no cookie {name!r}")
 
-    def _fill(
-        self, tab: Any, op: Operation, page: Page, param: Param, arguments: Mapping[str, Value]
-    ) -> None:
-        if param.name in arguments:
-            value = arguments[param.name]
-        elif param.default is not None:
-            value = param.default
-        else:
-            return  # left as the page shows it (an edit form shows the current value)
-        selector = page.fields.get(param.name)
-        if selector is None:
-            if value is None:
-                return
-            raise AdapterError(
-                f"{op.name}: the portal map names no field for {param.name!r}; add it under "
-                f"operations.{op.name}.fields"
-            )
-        field = tab.locator(selector).first
-        if param.kind == "bool":
-            field.set_checked(bool(value))
-            return
-        text = _text(param, value)
-        if field.evaluate(_TAG_AND_OPTIONS) == "SELECT":
-            field.evaluate(_CHOOSE, text)
-            return
-        field.fill(text)
-        if field.input_value() != text:
+    def _fill(self, tab: Any, op: Operation, page: Page, arguments: Mapping[str, Value]) -> None:
+        entries = []
+        for param in op.params:
+            if param.name == "session" or param.name in page.query:
+                continue
+            if param.name in arguments:
+                value = arguments[param.name]
+            elif param.default is not None:
+                value = param.default
+            else:
+                continue  # left as the page shows it (an edit form shows the current value)
+            selector = page.fields.get(param.name)
+            if selector is None and value is not None:
+                raise AdapterError(
+                    f"{op.name}: the portal map names no field for {param.name!r}; add it "
+                    f"under operations.{op.name}.fields"
+                )
+            if selector is not None:
+                text = str(bool(value)).lower() if param.kind == "bool" else _text(param, value)
+                entries.append((param.name, selector, param.kind, text))
+        for name, problem in tab.evaluate(FILL, entries):
+            if problem == "missing":
+                raise AdapterError(
+                    f"{op.name}: the page {tab.url} has no field {page.fields[name]!r} for "
+                    f"{name!r}; is the portal map right?"
+                )
             raise UnobservedError(
-                f"{op.name}: the field {param.name!r} cannot take the value as given (the "
-                "browser changed it on entry, as an <input> drops line breaks)"
+                f"{op.name}: the field {name!r} cannot take the value as given (the browser "
+                "changed it on entry, as an <input> drops line breaks)"
             )
 
     @staticmethod
@@ -254,37 +245,35 @@ class BrowserConnection:
             raise AdapterError(f"{op.name}: {response.url} answered {response.status} {text}")
 
     def _read(self, tab: Any, op: Operation) -> Outcome:
-        where = self.adapter.map.messages
-        shown: list[str] = []
-        for param in op.params:
-            shown += tab.locator(where.field.format(param=param.name)).all_inner_texts()
-        shown += tab.locator(where.form).all_inner_texts()
-        refused = rejection(op.name, shown, self.adapter.map.patterns)
+        where, success = self.adapter.map.messages, self.adapter.map.success
+        fields = [where.field.format(param=p.name) for p in op.params]
+        page = tab.evaluate(
+            READ,
+            [fields, where.form, success.shown, success.value, success.items, success.mapping],
+        )
+        refused = rejection(op.name, page["messages"], self.adapter.map.patterns)
         if refused is not None:
             return refused
-        success = self.adapter.map.success
-        if tab.locator(success.shown).count() == 0:
+        if not page["success"]:
             raise AdapterError(
                 f"{op.name}: the page {tab.url} shows neither success ({success.shown}) nor a "
                 "message; is the portal map right?"
             )
-        return Outcome(True, value=self._value(tab, op))
+        return Outcome(True, value=self._value(op, page))
 
-    def _value(self, tab: Any, op: Operation) -> object:
-        success = self.adapter.map.success
+    @staticmethod
+    def _value(op: Operation, page: Mapping[str, Any]) -> object:
         kind = op.returns
         if kind in ("none", "session"):
             return None
-        if kind == "ids" and success.items is not None:
-            return tuple(t.strip() for t in tab.locator(success.items).all_inner_texts())
-        if kind == "mapping" and success.mapping is not None:
-            terms = tab.locator(f"{success.mapping} dt").all_inner_texts()
-            values = tab.locator(f"{success.mapping} dd").all_inner_texts()
-            return {k.strip(): v.strip() for k, v in zip(terms, values, strict=False)}
-        found = tab.locator(success.value or "#ergebnis")
-        if found.count() == 0:
-            raise AdapterError(f"{op.name}: the success page shows no value ({success.value})")
-        text = found.first.inner_text().strip()
+        if kind == "ids":
+            return tuple(str(item).strip() for item in page["items"])
+        if kind == "mapping":
+            pairs = zip(page["terms"], page["defs"], strict=False)
+            return {str(k).strip(): str(v).strip() for k, v in pairs}
+        if page["value"] is None:
+            raise AdapterError(f"{op.name}: the success page shows no value")
+        text = str(page["data"] if page["data"] is not None else page["value"]).strip()
         if kind == "count":
             return int(text)
         if kind == "flag":
@@ -322,6 +311,7 @@ class BrowserAdapter:
         self._driver = driver
         self._evidence = Path(tempfile.mkdtemp(prefix="skc-evidence-"))
         self._kept: list[Path] = []
+        self._pool: list[Any] = []  # contexts free for the next connection
         atexit.register(self.close)
 
     def __repr__(self) -> str:
@@ -337,6 +327,23 @@ class BrowserAdapter:
     def connect(self) -> BrowserConnection:
         """A connection for one example (its own portal instance when the test API has one)."""
         return BrowserConnection(self)
+
+    def acquire(self) -> Any:
+        """A browser context without cookies (a used one when one is free: a new one costs
+        about half a second); in the browser's thread."""
+        if self._pool:
+            return self._pool.pop()
+        context = self.driver.browser.new_context(locale="de-DE")
+        context.set_default_timeout(self.timeout_ms)
+        if self.trace:
+            context.tracing.start(screenshots=False, snapshots=True)
+        context.new_page()
+        return context
+
+    def release(self, context: Any) -> None:
+        """Give a context back: its cookies and the page's state are dropped first."""
+        context.clear_cookies()
+        self._pool.append(context)
 
     def new_evidence(self) -> Path:
         """A fresh directory for one finding's screenshot and trace."""

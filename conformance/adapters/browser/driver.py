@@ -76,7 +76,7 @@ class Driver:
         try:
             browser.close()
         finally:
-            manager.stop()
+            playwright.stop()
 
     def run(self, work: Callable[[], T]) -> T:
         """Run ``work`` in the browser's thread and return its result (or raise its error)."""

@@ -201,10 +201,15 @@ def rejection(operation: str, shown: Sequence[str], patterns: Sequence[Pattern])
 
 def literal_pattern(message: str) -> str:
     """The regex that matches exactly this message (after whitespace is collapsed)."""
-    return "^" + re.escape(normalise(message)) + "$"
+    return "^" + escape(normalise(message)) + "$"
+
+
+def escape(text: str) -> str:
+    """``re.escape`` leaving spaces as they are (they mean themselves in a pattern)."""
+    return re.escape(text).replace("\\ ", " ")
 
 
 __all__ = [
     "REFERENCE_MAP", "Messages", "Page", "Pattern", "PortalMap", "Reading", "Success",
-    "literal_pattern", "load_portal_map", "normalise", "rejection", "rules_of",
+    "escape", "literal_pattern", "load_portal_map", "normalise", "rejection", "rules_of",
 ]  # fmt: skip
