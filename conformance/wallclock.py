@@ -29,7 +29,7 @@ from typing import Protocol
 from skc.conformance.adapters.guard import CallGuard
 from skc.conformance.adapters.identities import LedgerEntry
 from skc.conformance.boundaries import Probe, bounds, probes
-from skc.conformance.profile import Capability, PortalProfile
+from skc.conformance.profile import PortalProfile
 from skc.conformance.suites.base import CheckContext, CheckResult
 from skc.conformance.verdicts import Verdict
 from skc.model.lands import LandId
@@ -194,13 +194,23 @@ def _combine(sides: list[CheckResult], rule: str) -> CheckResult:
     return CheckResult(Verdict.PASS, covered, warnings=warnings, probes=probed)
 
 
+def share_of(profile: PortalProfile, threads: int) -> CallGuard:
+    """A call guard for one of ``threads`` probe threads: the profile's deadline and its share
+    of the rate limit, so all threads together stay within ``rate_limit_per_s``."""
+    whole = CallGuard()
+    whole.configure(profile)
+    rate = whole.rate_limit_per_s
+    return CallGuard(whole.timeout_s, rate / threads if rate else None)
+
+
 class Concurrent:
     """The wall-clock probes of one Land's timing checks, all started by the first to run.
 
     ``sides`` maps each rule to its probe's side; the first :meth:`result` starts every rule
     the profile's ``wall_clock.only`` lets through (all, when unset), two threads per rule,
-    and each check then waits for its own rule. Accounts and secrets a probe used go to the
-    context of the check that reports it."""
+    and each check then waits for its own rule. Each thread has its own call guard with its
+    share of the profile's rate limit. Accounts and secrets a probe used go to the context of
+    the check that reports it."""
 
     def __init__(self, sides: dict[str, Side], clock: Clock) -> None:
         self.sides = sides
@@ -217,25 +227,29 @@ class Concurrent:
         with self._lock:
             if not self._futures:
                 only = ctx.profile.wall_clock.only
+                names = []
                 for name in self.sides:
                     planned = planned_wait(ctx.profile.land, name, ctx.profile)
                     fits = planned is not None and not planned.skipped
                     if name == rule or (fits and (only is None or name in only)):
-                        self._futures[name] = self._start(name, ctx)
+                        names.append(name)
+                for name in names:
+                    self._futures[name] = self._start(name, ctx, 2 * len(names))
                 self._go.set()
             elif rule not in self._futures:
-                self._futures[rule] = self._start(rule, ctx)
+                self._futures[rule] = self._start(rule, ctx, 2)
             future = self._futures[rule]
         outcome = future.result()
         ctx.ledger.extend(outcome.ledger)
         ctx.secrets_used.update(outcome.secrets)
         return outcome.result
 
-    def _start(self, rule: str, ctx: CheckContext) -> Future[_Outcome]:
+    def _start(self, rule: str, ctx: CheckContext, threads: int) -> Future[_Outcome]:
         margin = ctx.profile.wall_clock.margin_s
         side_futures: list[Future[_Outcome]] = []
         for offset in (-margin, margin):
-            own = replace(ctx, guard=CallGuard(), ledger=[], secrets_used=set(), on_step=None)
+            guard = share_of(ctx.profile, threads)
+            own = replace(ctx, guard=guard, ledger=[], secrets_used=set(), on_step=None)
             side_futures.append(self._thread(rule, offset, own))
         done: Future[_Outcome] = Future()
 
@@ -276,12 +290,7 @@ def limit_probes(profile: PortalProfile, rule: str, offset: int) -> set[Probe]:
     return probes(bounds(rules), "advance", args, rule, Outcome(accepted=True))
 
 
-def wall_clock_wanted(profile: PortalProfile) -> bool:
-    """Whether timing checks wait in real time: ``--wall-clock`` and no clock control."""
-    return profile.wall_clock.enabled and not profile.has(Capability.CLOCK_CONTROL)
-
-
 __all__ = [
     "Clock", "Concurrent", "PlannedWait", "RealClock", "Side", "announce", "duration", "gap_s",
-    "limit_probes", "planned_wait", "planned_waits", "unprobed", "wall_clock_wanted",
+    "limit_probes", "planned_wait", "planned_waits", "share_of", "unprobed",
 ]  # fmt: skip

@@ -27,7 +27,7 @@ from skc.conformance.runner import RunConfig
 from skc.conformance.suites.base import CheckContext, CheckResult
 from skc.conformance.suites.timing import timing_checks
 from skc.conformance.verdicts import Verdict
-from skc.conformance.wallclock import announce, duration, planned_waits
+from skc.conformance.wallclock import Concurrent, announce, duration, planned_waits
 from skc.model.errors import InputError
 from skc.model.lands import LandId
 from skc.model.sim.clock import VirtualClock
@@ -162,6 +162,22 @@ def test_each_check_gets_the_accounts_and_secrets_of_its_own_probe_when_run_conc
         assert ledger
         assert all(entry.check == f"timing/{rule}" and entry.cleaned_up for entry in ledger)
         assert secrets
+
+
+def test_probe_threads_share_the_profiles_rate_limit_when_they_run_at_once() -> None:
+    seen: list[tuple[str, int, float | None]] = []
+
+    def side(ctx: CheckContext, offset: int) -> CheckResult:
+        seen.append((ctx.profile.land, offset, ctx.guard.rate_limit_per_s))
+        return CheckResult(Verdict.PASS, ("x",))
+
+    base = _profile("berlin")
+    profile = base.model_copy(update={"parameters": {"rate_limit_per_s": 8}})
+    rules = ("session.idle_timeout", "payment.window")
+    concurrent = Concurrent(dict.fromkeys(rules, side), SimulatedTime())
+    adapter = InProcessAdapter("berlin", profile)
+    assert concurrent.result(rules[0], CheckContext(adapter, 1)).verdict is Verdict.PASS
+    assert sorted(seen) == [("berlin", -5, 2.0)] * 2 + [("berlin", 5, 2.0)] * 2  # 8 / 4 threads
 
 
 def test_idle_probe_waits_to_each_side_of_the_limit_when_the_margin_is_set() -> None:
