@@ -22,6 +22,7 @@ from skc.conformance.batch import run_batch
 from skc.conformance.certify_cli import certify_app, drift_command
 from skc.conformance.certify_cli import verify as verify_package
 from skc.conformance.hypothesis_home import use_cache_home
+from skc.conformance.map_command import map_app
 from skc.conformance.redact import console_text
 from skc.model.ambiguity import Readings
 from skc.model.catalog import FAMILIES, load_catalog
@@ -379,6 +380,7 @@ def demo() -> None:
 
 app.add_typer(card_app)  # skc card serve / profiles (skc.card; imports the card lazily)
 app.add_typer(certify_app)  # skc certify verify / keygen
+app.add_typer(map_app)  # skc map suggest / traces (portal maps of the browser adapter)
 app.command("verify")(verify_package)  # skc verify PACKAGE
 app.command("drift")(drift_command)  # skc drift NEW_TEXT --land L
 
