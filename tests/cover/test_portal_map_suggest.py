@@ -22,7 +22,7 @@ def _inconclusive(messages: list[str], model: str, check: str = "fields/x") -> d
     return {"type": "result", "verdict": "inconclusive", "check": check, "reason": reason}
 
 
-RECORDS = [
+RECORDS: list[dict[str, object]] = [
     _inconclusive([SPACES], "rejected (password.no_spaces)"),
     _inconclusive([SPACES], "rejected (password.no_spaces)", "fields/y"),
     _inconclusive(["Mindestens 8 Zeichen."], "rejected (password.min_length)"),
