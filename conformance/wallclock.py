@@ -81,6 +81,12 @@ def gap_s(profile: PortalProfile) -> int:
     return 2 * profile.wall_clock.margin_s
 
 
+def longest_wait_s(limit_s: int, profile: PortalProfile) -> int:
+    """The far side's waits, at most: up to one and a half gaps before the event the limit
+    counts from (the longest probe's), the limit and the margin."""
+    return limit_s + profile.wall_clock.margin_s + (3 * gap_s(profile)) // 2
+
+
 @dataclass(frozen=True, slots=True)
 class PlannedWait:
     """One time limit's probe under ``--wall-clock``: its limit, its longest side's waits
@@ -95,16 +101,13 @@ class PlannedWait:
 
 
 def planned_wait(land: LandId, rule: str, profile: PortalProfile) -> PlannedWait | None:
-    """The probe of one rule under the profile (None when the Land states no limit for it).
-
-    The far side waits longest: up to one and a half gaps before the event (the longest
-    probe's) plus the limit plus the margin."""
+    """The probe of one rule under the profile (None when the Land states no limit for it)."""
     limit = LandRules(land, profile.readings).duration(rule)
     if limit is None:
         return None
     settings = profile.wall_clock
     seconds = int(limit.total_seconds())
-    wait = seconds + settings.margin_s + (3 * gap_s(profile)) // 2
+    wait = longest_wait_s(seconds, profile)
     skipped = ""
     if wait > settings.max_wait_s:
         skipped = (
@@ -163,7 +166,7 @@ def announce(plans: list[PlannedWait]) -> list[str]:
 
 def unprobed(limit: timedelta, profile: PortalProfile, rule: str) -> str:
     """Why a timing check without clock control and without ``--wall-clock`` is inconclusive."""
-    wait = int(limit.total_seconds()) + profile.wall_clock.margin_s + (3 * gap_s(profile)) // 2
+    wait = longest_wait_s(int(limit.total_seconds()), profile)
     return (
         f"moving the clock needs 'clock_control', which is absent; run with --wall-clock to "
         f"wait out {rule} in real time (about {duration(wait)})"
@@ -292,5 +295,6 @@ def limit_probes(profile: PortalProfile, rule: str, offset: int) -> set[Probe]:
 
 __all__ = [
     "Clock", "Concurrent", "PlannedWait", "RealClock", "Side", "announce", "duration", "gap_s",
+    "longest_wait_s",
     "limit_probes", "planned_wait", "planned_waits", "share_of", "unprobed",
 ]  # fmt: skip
