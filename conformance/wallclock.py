@@ -295,6 +295,5 @@ def limit_probes(profile: PortalProfile, rule: str, offset: int) -> set[Probe]:
 
 __all__ = [
     "Clock", "Concurrent", "PlannedWait", "RealClock", "Side", "announce", "duration", "gap_s",
-    "longest_wait_s",
-    "limit_probes", "planned_wait", "planned_waits", "share_of", "unprobed",
+    "limit_probes", "longest_wait_s", "planned_wait", "planned_waits", "share_of", "unprobed",
 ]  # fmt: skip
