@@ -18,8 +18,8 @@ first attempt may have changed the portal. The profile's ``rate_limit_per_s`` is
 the harness's call guard. The test token comes from the environment variable the profile's
 ``test_token_env`` names (default ``SKC_TEST_TOKEN``), never from a file; with ``smtp_sink:
 HOST:PORT`` mails are read from an SMTP sink on that address (:mod:`.mailsink`), with an
-``imap:`` section from that mailbox (:mod:`.imap`; ``mail_capture`` then holds without test
-hooks), else from the server's mail hook. A step that presents a test card runs the shared eID
+``imap:`` section from that mailbox (:mod:`.imap`; with either, ``mail_capture`` holds without
+test hooks), else from the server's mail hook. A step that presents a test card runs the shared eID
 step (:func:`~skc.conformance.adapters.eid.present_card`): the portal's eID request (``GET
 /portals/{portal}/eid-request/{operation}``), the connection's own virtual card and eID client
 here, and the eID result posted as ``card``; the PIN never leaves the harness.
@@ -249,8 +249,6 @@ class HttpAdapter:
             for c in Capability
         }  # fmt: skip
         self.mailbox = ImapReader.from_profile(given)
-        if self.mailbox is not None:  # the harness reads the mails itself
-            capabilities[Capability.MAIL_CAPTURE] = given.has(Capability.MAIL_CAPTURE)
         self.sink: MailSink | None = None
         sink = given.parameters.get("smtp_sink")
         if isinstance(sink, str):
@@ -258,6 +256,8 @@ class HttpAdapter:
                 self.sink = sink_at(*parse_address(sink))
             except (ValueError, OSError) as exc:
                 raise InputError(f"{given.where('parameters')}: smtp_sink: {exc}") from exc
+        if self.mailbox is not None or self.sink is not None:  # the harness reads the mails
+            capabilities[Capability.MAIL_CAPTURE] = given.has(Capability.MAIL_CAPTURE)
         update = {"capabilities": capabilities, "base_url": self.base_url}
         self.profile = given.model_copy(update=update)
 
