@@ -7,9 +7,10 @@ over the value (:mod:`skc.model.compiled_rules`), and the expressions of a field
 together, as attrs compiles its ``__init__``: one function tells whether a value is valid
 (short-circuiting, the forbidden-character classes merged into one pattern), one returns the
 bit mask of the rules the value breaks, and one adds the bits of the register entries whose
-other readings would change the outcome, each entry behind a guard that skips it when no
-reading can disagree (the length units on ASCII text). Shared sub-expressions are evaluated
-once per value. Verdicts are memoised by those bits, so a verdict never holds the value.
+other readings would change whether a linked rule passes. That explanation re-evaluates only
+the rules a reading changes, reuses the outcomes already known, and skips an entry behind a
+guard when no reading can disagree on the value (the length units on text in NFC without
+astral characters). Verdicts are memoised by those bits, so a verdict never holds the value.
 
 Only bound names and fixed templates reach the generated source; parameters become bindings
 or integer literals, never text spliced from the catalog.
@@ -17,6 +18,8 @@ or integer literals, never text spliced from the catalog.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -33,10 +36,18 @@ if TYPE_CHECKING:
     from skc.model.ambiguity import Readings
     from skc.model.validators import Verdict, Violation
 
+
+def _length_unit_guard(ns: Namespace) -> str:
+    # Code points, code points after NFC and UTF-16 units count a text the same when it is in
+    # NFC and has no character outside the Basic Multilingual Plane (every ASCII text).
+    normalized = ns.bind("nfc", "is_normalized", lambda: unicodedata.is_normalized)
+    astral = ns.bind("re", "astral", lambda: re.compile("[\U00010000-\U0010ffff]").search)
+    return f'not v.isascii() and (not {normalized}("NFC", v) or {astral}(v) is not None)'
+
+
 # Where the readings of an entry can disagree at all: a guard that is False for a value means
-# no other reading of the entry changes the outcome, so the explanation skips it. Code points,
-# code points after NFC and UTF-16 units count every ASCII text the same.
-_GUARDS: Final = {"text.length_unit": "not v.isascii()"}
+# no other reading of the entry changes the outcome, so the explanation skips the entry.
+_GUARDS: Final[dict[str, Callable[[Namespace], str]]] = {"text.length_unit": _length_unit_guard}
 
 
 def resolve(rule: FieldRule, land: str, choice: Mapping[str, str], fc: FieldCatalog) -> Params:
@@ -78,15 +89,6 @@ def _define(ns: Namespace, name: str, lines: list[str]) -> Callable[[str], Any]:
     exec(compile(source, f"<skc compiled {name}>", "exec"), ns.names)
     function: Callable[[str], Any] = ns.names.pop(name)  # type: ignore[assignment]
     return function
-
-
-def _uses(expression_: str, ns: Namespace, defined: set[int], lines: list[str], indent: str) -> str:
-    """``expression_`` over locals, after lines that evaluate the atoms not yet ``defined``."""
-    for token in dict.fromkeys(ATOM.findall(expression_)):
-        if int(token) not in defined:
-            defined.add(int(token))
-            lines.append(f"{indent}a{token} = {ns.atoms[int(token)]}")
-    return ATOM.sub(lambda m: f"a{m.group(1)}", expression_)
 
 
 def _valid_lines(rules: list[_Rule], ns: Namespace) -> list[str]:
@@ -171,12 +173,13 @@ def _depends_lines(
     land: str,
     field_name: str,
     choice: Mapping[str, str],
-    mine: dict[str, str],
+    mine: dict[str, tuple[str, str]],
     fc: FieldCatalog,
     ns: Namespace,
 ) -> tuple[tuple[str, ...], list[tuple[str, str]]]:
     """The register entries that matter for the field, and per entry its guard and the
-    condition under which another reading changes whether a linked rule passes."""
+    condition under which another reading changes whether a linked rule passes. ``mine``
+    gives each rule's expression under ``choice`` and the local holding its outcome."""
     aids = _relevant(land, fc.rules[field_name], fc)
     conditions: list[tuple[str, str]] = []
     for aid in aids:
@@ -188,9 +191,11 @@ def _depends_lines(
             other = _compile_rules(land, field_name, {**choice, aid: rid}, fc, ns)
             theirs = {r.id: r.expression or "True" for r in other}
             for rule_id in linked:
-                if mine[rule_id] != theirs[rule_id]:
-                    differ[f"({mine[rule_id]}) != ({theirs[rule_id]})"] = None
-        conditions.append((_GUARDS.get(aid, ""), " or ".join(differ)))
+                expression_, outcome = mine[rule_id]
+                if expression_ != theirs[rule_id]:
+                    differ[f"{outcome} != ({ns.inline(theirs[rule_id])})"] = None
+        guard = _GUARDS[aid](ns) if aid in _GUARDS else ""
+        conditions.append((guard, " or ".join(differ)))
     return aids, conditions
 
 
@@ -200,27 +205,22 @@ def _build(land: str, field_name: str, readings: Mapping[str, str] | None) -> Co
     ns = Namespace()
     every = _compile_rules(land, field_name, choice, fc, ns)
     rules = [r for r in every if r.expression is not None]
-    mine = {r.id: r.expression or "True" for r in every}
+    outcome = {r.id: f"r{bit}" for bit, r in enumerate(rules)}
+    mine = {r.id: (r.expression or "True", outcome.get(r.id, "True")) for r in every}
     aids, conditions = _depends_lines(land, field_name, choice, mine, fc, ns)
-    lines = ["m = 0"]  # each atom written out: a rule's tests short-circuit
+    # Atoms written out, so a rule's tests short-circuit; the explanation reuses outcomes.
+    lines = ["m = 0"]
     lines += [
         f"if not ({ns.inline(str(r.expression))}): m |= {1 << b}" for b, r in enumerate(rules)
     ]
-    defined: set[int] = set()
-    explained = ["m = 0"]  # each atom evaluated once: the readings' alternatives share them
+    explained = ["m = 0"]
     for bit, rule in enumerate(rules):
-        assert rule.expression is not None
-        condition = _uses(rule.expression, ns, defined, explained, "")
-        explained.append(f"if not ({condition}): m |= {1 << bit}")
+        explained.append(f"r{bit} = {ns.inline(str(rule.expression))}")
+        explained.append(f"if not r{bit}: m |= {1 << bit}")
     for bit, (guard, condition) in enumerate(conditions, start=len(rules)):
-        if not condition:
-            continue
-        indent = "    " if guard else ""
-        if guard:
-            explained.append(f"if {guard}:")
-        local = set(defined)
-        condition = _uses(condition, ns, local, explained, indent)
-        explained.append(f"{indent}if {condition}: m |= {1 << bit}")
+        if condition:
+            guarded = f"{guard} and ({condition})" if guard else condition
+            explained.append(f"if {guarded}: m |= {1 << bit}")
     by_id = {r.id: r for r in fc.rules[field_name]}
     compiled = CompiledField(
         land=land,

@@ -2,8 +2,9 @@
 
 :func:`expression` turns one rule (its check, resolved parameters and the chosen readings) into
 source text that is true when ``v`` passes. Sub-expressions that several rules share (the
-length in a unit, "holds a character of this class") are *atoms*, written ``@N@``: the
-compiler in :mod:`skc.model.compiled` evaluates each atom once per value. Character classes
+length in a unit, "holds a character of this class") are *atoms*, written ``@N@``, so the
+compiler in :mod:`skc.model.compiled` can tell equal expressions apart from different ones and
+merge the classes a valid value must not hold into one pattern. Character classes
 become compiled patterns built from the sets in :mod:`skc.model.checks`, so a set is written
 once. A check without a template here is called as it is, with its parameters bound.
 """
@@ -22,15 +23,6 @@ ATOM: Final = re.compile(r"@(\d+)@")
 """How an atom appears in an expression: ``@N@``, N its index in :attr:`Namespace.atoms`."""
 
 
-def _nfc_len(value: str) -> int:
-    return len(unicodedata.normalize("NFC", value))
-
-
-def _utf16_len(value: str) -> int:
-    # Lone surrogates count one unit each, as in checks.utf16_units.
-    return len(value.encode("utf-16-le", "surrogatepass")) >> 1
-
-
 def char_class(chars: str | frozenset[str], negate: bool = False) -> str:
     """A regular-expression class matching one of ``chars`` (or, negated, any other)."""
     body = "".join(re.escape(ch) for ch in sorted(chars))
@@ -42,7 +34,7 @@ class Namespace:
     each distinct atom one index, so equal expressions mean the same thing."""
 
     def __init__(self) -> None:
-        self.names: dict[str, object] = {"_nfc_len": _nfc_len, "_utf16_len": _utf16_len}
+        self.names: dict[str, object] = {"_normalize": unicodedata.normalize}
         self.atoms: list[str] = []
         self.classes: dict[int, str] = {}  # atom index -> the non-negated class it searches
         self._by_key: dict[tuple[str, object], str] = {}
@@ -82,7 +74,11 @@ def _int(params: Params, name: str) -> int:
     return value
 
 
-_UNITS: Final = {"nfc-code-points": "_nfc_len(v)", "utf-16-units": "_utf16_len(v)"}
+# UTF-16 units: a lone surrogate counts one unit, as in checks.utf16_units.
+_UNITS: Final = {
+    "nfc-code-points": 'len(_normalize("NFC", v))',
+    "utf-16-units": 'len(v.encode("utf-16-le", "surrogatepass")) >> 1',
+}
 
 
 def _length(ns: Namespace, choice: Mapping[str, str]) -> str:
@@ -114,7 +110,22 @@ def _criteria(ns: Namespace, choice: Mapping[str, str], required: int) -> str:
     return _at_least(required, (special, digits, f"({upper} and {lower})"))
 
 
-def _house_number(charset: str) -> Callable[[str], bool]:
+def _house_number(ns: Namespace, charset: str) -> str:
+    # Whitespace is no_spaces' business: the characters are judged without it.
+    if charset == "any-non-space":
+        return "True"
+    if charset == "examples-shape":
+        compact = ns.atom(f'{ns.bind("sub", "ws", lambda: checks.WHITESPACE_RE.sub)}("", v)')
+        shape = ns.bind("match", "house", lambda: checks.HOUSE_NUMBER_SHAPE.match)
+        return f'({compact} == "" or {shape}({compact}) is not None)'
+    if charset == "digits-letters-hyphen":
+        allowed = char_class(checks.HOUSE_NUMBER_CHARS)[1:-1]
+        full = ns.bind("full", allowed, lambda: re.compile(rf"[\s{allowed}]*").fullmatch)
+        return f"{full}(v) is not None"
+    return f"{ns.bind('house', charset, lambda: _house_number_check(charset))}(v)"
+
+
+def _house_number_check(charset: str) -> Callable[[str], bool]:
     rule = checks.check_house_number_characters
     return lambda v: rule(v, {"charset": charset}, {})  # type: ignore[arg-type]
 
@@ -159,10 +170,7 @@ def expression(
     if check is checks.check_optional_digits:
         return 'v == "" or (v.isascii() and v.isdigit())'
     if check is checks.check_house_number_characters:
-        charset = str(params["charset"])
-        if charset == "any-non-space":
-            return "True"
-        return f"{ns.bind('house', charset, lambda: _house_number(charset))}(v)"
+        return _house_number(ns, str(params["charset"]))
     length_rule = _length_rule(check, params, _length(ns, choice))
     if length_rule is not None:
         return length_rule
