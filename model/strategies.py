@@ -25,6 +25,7 @@ import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations
 from typing import Final, TypeAlias
 
 from hypothesis import strategies as st
@@ -248,6 +249,44 @@ def _required_criteria(spec: _Spec) -> int:
     return min(spec.int_param("password.character_classes", "required", 0), len(_CRITERIA))
 
 
+# One text draw carries every choice of a generated password: each character of the "code"
+# string is an index (its code point above "0") scaled onto a list of options, so the value
+# is a function of one draw whose characters shrink, one by one, towards each list's first
+# option; the draws keep their shape whatever the criteria, which lets the shrinker lower
+# them without losing its place (about 46 draws a password before, now 3 or 4).
+_CODE_BASE: Final = 0x30
+_CODE_SIZE: Final = 256  # Hypothesis draws the characters of such an alphabet uniformly
+_CODES: Final = "".join(chr(_CODE_BASE + i) for i in range(_CODE_SIZE))
+
+
+@lru_cache(maxsize=128)  # one per size: bounded
+def _code_text(size: int) -> SearchStrategy[str]:
+    """Exactly ``size`` code characters in one text draw (built once per size)."""
+    return st.text(alphabet=_CODES, min_size=size, max_size=size)
+
+
+def _pick(code: str, options: Sequence[str]) -> str:
+    """The option a code character stands for; ``"0"`` stands for the first."""
+    return options[(ord(code) - _CODE_BASE) * len(options) // _CODE_SIZE]
+
+
+def _place(code: str, value: str, char: str) -> str:
+    """``value`` with ``char`` inserted at the place ``code`` stands for (``"0"``: in front)."""
+    at = (ord(code) - _CODE_BASE) * (len(value) + 1) // _CODE_SIZE
+    return value[:at] + char + value[at:]
+
+
+def _criteria(lo: int, hi: int) -> SearchStrategy[frozenset[int]]:
+    """Sets of criteria with ``lo`` to ``hi`` members in one draw, the smallest sets first
+    (they shrink to the first: the fewest criteria, mixed case before digits)."""
+    sets = [frozenset(c) for n in range(lo, hi + 1) for c in combinations(_CRITERIA, n)]
+    return st.sampled_from(sets)
+
+
+_ONE_CASE: Final = ("", _LOWER, _UPPER)  # letters of one case meet no criterion
+_MANDATORY: Final = 4  # an upper and a lower case letter, a digit, a special character
+
+
 @st.composite
 def _password(
     draw: st.DrawFn,
@@ -255,27 +294,37 @@ def _password(
     lengths: SearchStrategy[int],
     criteria: SearchStrategy[frozenset[int]],
 ) -> str:
-    """A password of a drawn length meeting exactly the drawn criteria."""
+    """A password of a drawn length meeting exactly the drawn criteria: one character of
+    each class a criterion needs, at drawn places in a filler of the criteria's classes.
+    Three draws: the length, the criteria and one code text (see ``_pick``)."""
     length = draw(lengths)
     chosen = draw(criteria)
-    specials = _password_specials(spec)
+    specials = _password_specials(spec) or _SPECIALS
+    codes = draw(_code_text(2 * _MANDATORY + 1 + length))
+    classes = (_UPPER, _LOWER, _DIGITS, specials)
+    drawn = [_pick(code, chars) for code, chars in zip(codes, classes, strict=False)]
     mandatory: list[str] = []
     pool = ""
     if 0 in chosen:
-        mandatory += [draw(st.sampled_from(_UPPER)), draw(st.sampled_from(_LOWER))]
+        mandatory += drawn[:2]
         pool += _LETTERS
     if 1 in chosen:
-        mandatory.append(draw(st.sampled_from(_DIGITS)))
+        mandatory.append(drawn[2])
         pool += _DIGITS
-    if 2 in chosen and specials:
-        mandatory.append(draw(st.sampled_from(specials)))
+    if 2 in chosen and _password_specials(spec):
+        mandatory.append(drawn[3])
         pool += specials
-    if 0 not in chosen and (not pool or draw(st.booleans())):
-        pool += draw(st.sampled_from((_LOWER, _UPPER)))  # letters of one case: no criterion
+    if 0 not in chosen:
+        pool += _pick(codes[2 * _MANDATORY], _ONE_CASE) or ("" if pool else _LOWER)
     mandatory = mandatory[:length]
-    rest = length - len(mandatory)
-    filler = draw(st.lists(st.sampled_from(pool), min_size=rest, max_size=rest))
-    return "".join(draw(st.permutations(mandatory + filler)))
+    filler = codes[2 * _MANDATORY + 1 :][: length - len(mandatory)]
+    value = "".join(_pick(code, pool) for code in filler)
+    for code, char in zip(codes[_MANDATORY:], reversed(mandatory), strict=False):
+        value = _place(code, value, char)
+    return value
+
+
+_LOOKALIKE_FILLER: Final = string.ascii_lowercase + _LOOKALIKES
 
 
 @st.composite
@@ -283,15 +332,9 @@ def _lookalike_password(draw: st.DrawFn, lengths: SearchStrategy[int]) -> str:
     """ASCII lower case with look-alike capitals or digits: looks like two criteria, meets one
     (special characters) under ``any-other`` and none under ``ascii-punctuation``."""
     length = draw(lengths)
-    fake = draw(st.sampled_from(_LOOKALIKES))
-    rest = draw(
-        st.lists(
-            st.sampled_from(string.ascii_lowercase + _LOOKALIKES),
-            min_size=length - 1,
-            max_size=length - 1,
-        )
-    )
-    return "".join(draw(st.permutations([fake, *rest])))
+    codes = draw(_code_text(2 + max(length - 1, 0)))
+    rest = "".join(_pick(code, _LOOKALIKE_FILLER) for code in codes[2:])
+    return _place(codes[1], rest, _pick(codes[0], _LOOKALIKES))
 
 
 def _password_bounds(spec: _Spec) -> tuple[int, int]:
@@ -301,7 +344,7 @@ def _password_bounds(spec: _Spec) -> tuple[int, int]:
 
 def _valid_password(spec: _Spec, lengths: SearchStrategy[int] | None = None) -> SearchStrategy[str]:
     lo, hi = _password_bounds(spec)
-    enough = st.frozensets(st.sampled_from(_CRITERIA), min_size=_required_criteria(spec))
+    enough = _criteria(_required_criteria(spec), len(_CRITERIA))
     if lengths is not None:
         return _password(spec, lengths, enough)
     plain = _password(spec, _ends(lo, hi), enough)
@@ -331,7 +374,7 @@ def _invalid_password(spec: _Spec, rule: str) -> list[_Variant]:
         required = _required_criteria(spec)
         if required == 0:
             return []
-        too_few = st.frozensets(st.sampled_from(_CRITERIA), max_size=required - 1)
+        too_few = _criteria(0, required - 1)
         return [
             ("abcdefgh", _password(spec, _ends(lo, hi), too_few)),
             ("abcdefg１", _lookalike_password(_ends(max(lo, 1), hi))),

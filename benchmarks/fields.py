@@ -1,0 +1,87 @@
+"""Benchmarks of the field suite and of value generation (issue 16).
+
+``bench_field_suite`` times the field suite of one Land in the CI profile (in-process, the
+median of a few runs, wall and CPU time); ``bench_generation`` prints the cost of one drawn
+example of each field's strategies as a ratio to a plain ``st.text`` draw. Figures are
+printed, never asserted. Run ``python -m benchmarks.fields`` for these alone.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
+
+from skc.conformance.runner import RunConfig, run
+from skc.model.lands import LandId
+from skc.model.strategies import fields_for, invalid_values, valid_values
+
+ROUNDS = 3
+EXAMPLES = 300
+
+
+def _field_suite_once(land: LandId, seed: int) -> tuple[float, float, int]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    summary = run(RunConfig(lands=(land,), seed=seed, suites=("fields",), out=None))
+    results = sum(summary.counts.values())
+    return time.perf_counter() - wall, time.process_time() - cpu, results
+
+
+def bench_field_suite(land: LandId = "berlin", seed: int = 1, rounds: int = ROUNDS) -> None:
+    """Median wall and CPU time of the field suite of ``land`` in the CI profile."""
+    runs = [_field_suite_once(land, seed) for _ in range(rounds)]
+    wall = statistics.median(r[0] for r in runs)
+    cpu = statistics.median(r[1] for r in runs)
+    print(f"\nfield suite, {land}, in-process, CI profile, seed {seed} (median of {rounds}):")
+    print(f"  {wall:6.2f} s wall, {cpu:6.2f} s CPU ({runs[0][2]} results)")
+
+
+def _per_example(strategy: SearchStrategy[str], examples: int) -> float:
+    """Seconds per example Hypothesis generates from ``strategy`` (no shrinking, no database)."""
+    seen: list[str] = []
+
+    @settings(
+        max_examples=examples, database=None, deadline=None, phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )  # fmt: skip
+    @given(strategy)
+    def draw(value: str) -> None:
+        seen.append(value)
+
+    started = time.perf_counter()
+    draw()
+    return (time.perf_counter() - started) / max(len(seen), 1)
+
+
+def bench_generation(land: LandId = "berlin", examples: int = EXAMPLES) -> None:
+    """Time per generated example of each field's valid and invalid values, as a ratio to a
+    plain ``st.text(max_size=20)`` draw in the same run."""
+    base = _per_example(st.text(max_size=20), examples)
+    print(f"\ngeneration per example, {land} ({examples} examples; plain st.text "
+          f"{base * 1e6:.0f} µs = 1.0):")  # fmt: skip
+    rows: list[tuple[str, Callable[[], SearchStrategy[str]]]] = []
+    for field in fields_for(land):
+        rows.append((f"{field} valid", lambda f=field: valid_values(land, f)))  # type: ignore[misc]
+        rows.append((f"{field} invalid", lambda f=field: invalid_values(land, f)))  # type: ignore[misc]
+    for name, build in rows:
+        try:
+            strategy = build()
+        except LookupError:
+            continue
+        took = _per_example(strategy, examples)
+        print(f"  {name:22} {took * 1e6:8.0f} µs  ratio {took / base:5.1f}")
+
+
+def main() -> None:
+    """Run the field-suite and generation benchmarks."""
+    bench_generation()
+    bench_field_suite()
+
+
+if __name__ == "__main__":
+    main() if len(sys.argv) < 2 else bench_field_suite(rounds=int(sys.argv[1]))
