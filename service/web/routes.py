@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
+from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
@@ -136,7 +137,7 @@ def web_routes(portals: Portals, deliver: Deliver) -> list[Route]:
             else None
         )
         token = request.query_params.get("token", "")
-        invite = f"/portals/{portal}/web/zugang-aktivieren?token={token}"
+        invite = f"/portals/{portal}/web/zugang-aktivieren?{urlencode({'token': token})}"
 
         def checked(field: FormField) -> bool:
             if csrf.CSRF_FIELD in values:  # a submitted form: what the person ticked
