@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 from email.message import EmailMessage
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
@@ -18,10 +19,12 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 from skc.conformance.adapters.eid import EidRequest, EidTerminal
+from skc.model import sim
 from skc.model.ambiguity import Readings
 from skc.model.catalog import load_catalog
 from skc.model.lands import LandId
 from skc.model.sim.outbox import Mail
+from skc.model.sim.outcome import SIM_REASONS
 from skc.service import ServeOptions, build_app
 from skc.service.instances import Instance
 from skc.service.mail import message_of, parse_mail
@@ -165,7 +168,11 @@ def test_every_field_rule_shows_under_the_parameter_bound_to_its_field() -> None
 
 def test_messages_cover_every_rejectable_rule_id_once_each() -> None:
     assert set(messages()) == set(rejectable())
-    assert len(rejectable()) == len(load_catalog().ids) + 12
+    assert len(rejectable()) == len(load_catalog().ids) + len(SIM_REASONS)
+    source = "".join(path.read_text() for path in Path(sim.__file__).parent.glob("*.py"))
+    named = set(re.findall(r'(?:Reject|rejected)\(\s*"([a-z_.0-9]+)"', source))
+    assert len(named) > 10
+    assert named <= set(messages())  # every id the simulation's code rejects with
     shared = [text for text, count in Counter(messages().values()).items() if count > 1]
     assert shared == []
 
