@@ -29,7 +29,8 @@ ASCII_SPECIAL: Final = frozenset(string.punctuation + "§")
 UMLAUTS: Final = "äöüÄÖÜ"
 
 WHITESPACE_RE: Final = re.compile(r"\s")
-EMAIL_SHAPE: Final = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+# \Z, not $: "$" also matches before a final newline, and "a@b.de\n" is no address.
+EMAIL_SHAPE: Final = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+\Z")
 HOUSE_NUMBER_SHAPE: Final = re.compile(
     r"^[0-9]+[A-Za-zÄÖÜäöüß]*(-([0-9]+[A-Za-zÄÖÜäöüß]*|[A-Za-zÄÖÜäöüß]+))?$"
 )
