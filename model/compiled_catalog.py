@@ -14,6 +14,7 @@ never trusted: it is rebuilt. The file lives in ``$SKC_CACHE_DIR`` if set, else
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass
@@ -144,8 +145,9 @@ def _write_cache(path: Path, key: str, payload: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(header + payload)
         os.replace(tmp, path)  # atomic: a reader sees the old file or the new one
-    except OSError:
-        tmp.unlink(missing_ok=True)  # a read-only cache directory only costs speed
+    except OSError:  # a cache directory that cannot be written only costs speed
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def load_field_catalog(path: Path, files: list[Path]) -> FieldCatalog:
