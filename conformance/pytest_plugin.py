@@ -47,6 +47,7 @@ _SESSION_KEY = pytest.StashKey[Session]()
 _BUS_KEY = pytest.StashKey[Broadcast]()
 _OUT_KEY = pytest.StashKey[OutputDir]()
 _SUMMARY_KEY = pytest.StashKey[RunSummary]()
+_MERGED_KEY = pytest.StashKey[str]()
 _RUN_OPTION = re.compile(
     r"(?<![\w-])--(target|land|suite|seed|fault|profile|expected-failures|scenarios|out|"
     r"hypothesis-profile|allow-remote)\b"
@@ -123,16 +124,16 @@ def pytest_configure(config: pytest.Config) -> None:
     if not config.getoption("--skc-target", default=None):
         _without_target(config)
         return
-    if config.getoption("numprocesses", default=None) and config.getoption("--skc-out"):
-        raise pytest.UsageError(
-            "skc: a conformance run is one session and writes one set of reports: run it "
-            "without -n (pytest-xdist), or drop --skc-out"
-        )
     selected = _take_node_ids(config)
     try:
         run_config = _run_config(config)
     except HarnessError as exc:
         raise pytest.UsageError(f"skc: {_plugin_options(str(exc))}") from exc
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    if worker is not None and run_config.out is not None:
+        # a pytest-xdist worker: a session (and a browser) of its own, its reports in a shard
+        # that the controller merges (skc.conformance.adapters.browser.farm)
+        run_config = replace(run_config, out=run_config.out / "shards" / str(worker))
     for arg in selected:
         land = arg.split("::", 1)[0].split("/", 1)[0]
         if land not in run_config.lands:
@@ -355,6 +356,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Conclude the run and write its reports (also when interrupted), before other plugins
     finish, so the run's duration is its own."""
     config = session.config
+    _merge_shards(session, exitstatus)
     if _SESSION_KEY not in config.stash or config.stash[_SESSION_KEY].header is None:
         return
     try:
@@ -369,8 +371,31 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             config.stash[_OUT_KEY].__exit__(None, None, None)
 
 
+def _merge_shards(session: pytest.Session, exitstatus: int) -> None:
+    """The pytest-xdist controller merges its workers' shards into one set of reports and
+    fails the run when they conclude it is not conformant."""
+    config = session.config
+    run_config = config.stash.get(_CONFIG_KEY, None)
+    if run_config is None or run_config.out is None or hasattr(config, "workerinput"):
+        return
+    if not config.getoption("numprocesses", default=None):
+        return
+    from skc.conformance.adapters.browser.farm import SHARDS_DIR, merge_shards
+
+    shards = sorted((run_config.out / SHARDS_DIR).glob("gw*"))
+    if shards:
+        summary = merge_shards(run_config.out, shards)
+        config.stash[_MERGED_KEY] = f"{summary.get('status')}: {summary.get('status_reason')}"
+        if summary.get("status") != Status.CONFORMANT.value and exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     """The run's conclusion and where its reports are, last."""
+    if _MERGED_KEY in config.stash:
+        out = config.stash[_CONFIG_KEY].out
+        terminalreporter.write_line(f"skc: shards merged into {out}", bold=True)
+        terminalreporter.write_line(f"skc: {config.stash[_MERGED_KEY]}", bold=True)
     if _SUMMARY_KEY not in config.stash:
         return
     summary = config.stash[_SUMMARY_KEY]

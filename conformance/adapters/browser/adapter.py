@@ -40,6 +40,7 @@ from skc.conformance.adapters.browser.portal_map import (
     load_portal_map,
     rejection,
 )
+from skc.conformance.adapters.eid import EidRequest, EidTerminal, present_card, presents_card
 from skc.conformance.adapters.guard import DEFAULT_TIMEOUT_S
 from skc.conformance.adapters.operations import Operation, Param, operation
 from skc.conformance.adapters.protocol import Value
@@ -96,6 +97,7 @@ class BrowserConnection:
         self.shot: bytes | None = None
         self.finding = False
         self._handles = itertools.count(1)
+        self.eid = EidTerminal()  # the holder's eID client and test cards, on the harness side
 
     def __repr__(self) -> str:
         return f"BrowserConnection({self.adapter.base_url}, portal={self.portal!r})"
@@ -103,7 +105,18 @@ class BrowserConnection:
     # --- the protocol -----------------------------------------------------------------------
 
     def call(self, operation_name: str, arguments: Mapping[str, Value]) -> Outcome:
-        """Submit the operation's form (or send it through the test API when it has no page)."""
+        """Submit the operation's form (or send it through the test API when it has no page);
+        a test card is presented through the shared eID step first (the PIN stays here)."""
+        if presents_card(operation_name, arguments):
+            return present_card(self, self.eid, operation(operation_name).name, arguments)
+        return self.send(operation_name, arguments)
+
+    def eid_request(self, operation_name: str) -> EidRequest:
+        """The portal's eID request for an operation that presents a card (test API)."""
+        return self._api(operation_name).eid_request(operation_name)
+
+    def send(self, operation_name: str, arguments: Mapping[str, Value]) -> Outcome:
+        """The operation with its arguments as they are: its form, or the test API."""
         op = operation(operation_name)
         page = self.adapter.map.operations.get(op.name)
         if page is None:
@@ -272,7 +285,7 @@ class BrowserConnection:
             pairs = zip(page["terms"], page["defs"], strict=False)
             return {str(k).strip(): str(v).strip() for k, v in pairs}
         if page["value"] is None:
-            raise AdapterError(f"{op.name}: the success page shows no value")
+            return None  # the page shows no value (compared as the operation declares)
         text = str(page["data"] if page["data"] is not None else page["value"]).strip()
         if kind == "count":
             return int(text)
