@@ -7,18 +7,22 @@ import pytest
 
 from skc.conformance.adapters import FunctionAdapter, InProcessAdapter, Value
 from skc.conformance.adapters.browser.portal_map import (
+    REFERENCE_MAP,
     Pattern,
     literal_pattern,
     load_portal_map,
     rejection,
     rules_of,
 )
+from skc.conformance.adapters.browser.reference import render_reference_map
 from skc.conformance.suites.base import CheckContext
 from skc.conformance.suites.fields import field_checks
 from skc.conformance.verdicts import Verdict
+from skc.model.ambiguity import default_readings
 from skc.model.catalog import load_catalog
 from skc.model.errors import InputError, UnobservedError
 from skc.model.sim.outcome import SIM_REASONS, Outcome
+from skc.service.web.messages import message
 
 MAP = """\
 pages: "{base_url}/portals/{portal}/web/"
@@ -137,3 +141,14 @@ def test_field_check_is_inconclusive_with_the_message_quoted_when_the_map_lacks_
     known = (*OTHERS, Pattern(match=literal_pattern(SPACES), rule="password.no_spaces"))
     portal = _german_portal({"password.no_spaces": SPACES}, known)
     assert check.run(CheckContext(portal, 1, "live")).verdict is Verdict.PASS
+
+
+def test_reference_map_is_in_sync_with_the_web_pages_and_their_messages() -> None:
+    rendered = render_reference_map()
+    assert REFERENCE_MAP.read_text(encoding="utf-8") == rendered, (
+        "run: python -m skc.conformance.adapters.browser.reference"
+    )
+    reference = load_portal_map(REFERENCE_MAP)
+    assert reference.operations["register_citizen"].page == "registrieren"
+    shown = message("password.min_length", "berlin", default_readings())
+    assert rules_of([shown], reference.patterns).rules == ("password.min_length",)
