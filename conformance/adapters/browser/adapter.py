@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlencode
 
 from skc.conformance.adapters.browser.driver import Driver
+from skc.conformance.adapters.browser.evidence import scrub_trace
 from skc.conformance.adapters.browser.page_script import FILL, READ, SUBMIT
 from skc.conformance.adapters.browser.portal_map import (
     REFERENCE_MAP,
@@ -107,6 +108,10 @@ class BrowserConnection:
     def call(self, operation_name: str, arguments: Mapping[str, Value]) -> Outcome:
         """Submit the operation's form (or send it through the test API when it has no page);
         a test card is presented through the shared eID step first (the PIN stays here)."""
+        op = operation(operation_name)
+        self.adapter.secrets |= {
+            str(arguments[p.name]) for p in op.params if p.secret and arguments.get(p.name)
+        }
         if presents_card(operation_name, arguments):
             return present_card(self, self.eid, operation(operation_name).name, arguments)
         return self.send(operation_name, arguments)
@@ -160,7 +165,11 @@ class BrowserConnection:
         for context in self.contexts.values():
             if self.adapter.trace:
                 kept = keep is not None and id(context) == last_context
-                context.tracing.stop_chunk(path=str(keep / TRACE) if kept and keep else None)
+                raw = keep / f"raw-{TRACE}" if kept and keep else None
+                context.tracing.stop_chunk(path=str(raw) if raw else None)
+                if keep is not None and raw is not None:
+                    scrub_trace(raw, keep / TRACE, self.adapter.secrets)
+                    raw.unlink()
             self.adapter.release(context)
         self.contexts.clear()
         self.last = None
@@ -232,7 +241,7 @@ class BrowserConnection:
             else:
                 continue  # left as the page shows it (an edit form shows the current value)
             selector = page.fields.get(param.name)
-            if selector is None and value is not None:
+            if selector is None and param.name in arguments and value is not None:
                 raise AdapterError(
                     f"{op.name}: the portal map names no field for {param.name!r}; add it "
                     f"under operations.{op.name}.fields"
@@ -325,6 +334,8 @@ class BrowserAdapter:
         self._evidence = Path(tempfile.mkdtemp(prefix="skc-evidence-"))
         self._kept: list[Path] = []
         self._pool: list[Any] = []  # contexts free for the next connection
+        # every secret typed on this adapter: a trace may hold earlier examples' pages too
+        self.secrets: set[str] = set()
         atexit.register(self.close)
 
     def __repr__(self) -> str:
