@@ -43,7 +43,6 @@ from skc.model.encodings import (
     THREE_BYTES,
     WHITESPACE,
     padded,
-    respelled,
     with_char,
 )
 from skc.model.errors import NotStatedError, UnknownNameError
@@ -167,8 +166,17 @@ def _near(edge: int, other: int) -> SearchStrategy[int]:
     return st.one_of(st.just(edge), st.integers(min(edge, other), max(edge, other)))
 
 
-def _fixed_text(alphabet: str, lengths: SearchStrategy[int]) -> SearchStrategy[str]:
-    return lengths.flatmap(lambda n: st.text(alphabet=alphabet, min_size=n, max_size=n))
+@lru_cache(maxsize=1024)  # a few alphabets, lengths up to a limit plus the slack: bounded
+def _sized_text(alphabet: str, size: int) -> SearchStrategy[str]:
+    """Exactly ``size`` characters of ``alphabet`` in one text draw (built once)."""
+    return st.text(alphabet=alphabet, min_size=size, max_size=size)
+
+
+@st.composite
+def _fixed_text(draw: st.DrawFn, alphabet: str, lengths: SearchStrategy[int]) -> str:
+    """Text of ``alphabet`` of a drawn length: two draws (``flatmap`` built a new strategy
+    for every value)."""
+    return draw(_sized_text(alphabet, draw(lengths)))
 
 
 @st.composite
@@ -225,6 +233,55 @@ def _with_unit(base: SearchStrategy[str]) -> SearchStrategy[str]:
     return with_char(base, _DECOMPOSED_UMLAUT, unit=True)
 
 
+# One text draw carries every choice of a generated password (and of a respelling): each
+# character of the "code" string is an index (its code point above "0") scaled onto a list of
+# options, so the value is a function of one draw whose characters shrink, one by one,
+# towards each list's first option; the draws keep their shape whatever the criteria, which
+# lets the shrinker lower them without losing its place (a password took about 46 draws with
+# one per filler character and a permutation, now 3 or 4).
+_CODE_BASE: Final = 0x30
+_CODE_SIZE: Final = 256  # Hypothesis draws the characters of such an alphabet uniformly
+_CODES: Final = "".join(chr(_CODE_BASE + i) for i in range(_CODE_SIZE))
+
+
+@lru_cache(maxsize=128)  # one per size: bounded
+def _code_text(size: int) -> SearchStrategy[str]:
+    """Exactly ``size`` code characters in one text draw (built once per size)."""
+    return st.text(alphabet=_CODES, min_size=size, max_size=size)
+
+
+def _index(code: str, size: int) -> int:
+    """The index below ``size`` a code character stands for; ``"0"`` stands for 0."""
+    return (ord(code) - _CODE_BASE) * size // _CODE_SIZE
+
+
+def _pick(code: str, options: Sequence[str]) -> str:
+    """The option a code character stands for; ``"0"`` stands for the first."""
+    return options[_index(code, len(options))]
+
+
+def _place(code: str, value: str, char: str) -> str:
+    """``value`` with ``char`` inserted at the place ``code`` stands for (``"0"``: in front)."""
+    at = _index(code, len(value) + 1)
+    return value[:at] + char + value[at:]
+
+
+@st.composite
+def _respelled(draw: st.DrawFn, base: SearchStrategy[str], chars: str) -> str:
+    """A value of ``base`` with one to three of its characters replaced by ``chars`` (same
+    length in code points, longer in UTF-16 units or UTF-8 bytes): the count, the places and
+    the characters come from one code text (see ``_pick``); it shrinks to one replacement, of
+    the first character, by the first of ``chars``."""
+    value = draw(base)
+    if not value or not chars:
+        return value
+    codes = draw(_code_text(7))
+    out = list(value)
+    for k in range(1 + _index(codes[0], 3)):
+        out[_index(codes[1 + k], len(out))] = _pick(codes[4 + k], chars)
+    return "".join(out)
+
+
 def _encoded(
     base: Callable[[SearchStrategy[int]], SearchStrategy[str]], lo: int, hi: int
 ) -> SearchStrategy[str]:
@@ -232,7 +289,7 @@ def _encoded(
     characters wider in UTF-16 or UTF-8 (an emoji, a CJK extension B ideograph, umlauts, €),
     or a decomposed umlaut (two code points, one after NFC)."""
     return st.one_of(
-        respelled(base(_ends(lo, hi)), _WIDE),
+        _respelled(base(_ends(lo, hi)), _WIDE),
         _with_unit(base(_ends(max(lo - 2, 0), max(hi - 2, 0)))),
     )
 
@@ -247,33 +304,6 @@ def _password_specials(spec: _Spec) -> str:
 
 def _required_criteria(spec: _Spec) -> int:
     return min(spec.int_param("password.character_classes", "required", 0), len(_CRITERIA))
-
-
-# One text draw carries every choice of a generated password: each character of the "code"
-# string is an index (its code point above "0") scaled onto a list of options, so the value
-# is a function of one draw whose characters shrink, one by one, towards each list's first
-# option; the draws keep their shape whatever the criteria, which lets the shrinker lower
-# them without losing its place (about 46 draws a password before, now 3 or 4).
-_CODE_BASE: Final = 0x30
-_CODE_SIZE: Final = 256  # Hypothesis draws the characters of such an alphabet uniformly
-_CODES: Final = "".join(chr(_CODE_BASE + i) for i in range(_CODE_SIZE))
-
-
-@lru_cache(maxsize=128)  # one per size: bounded
-def _code_text(size: int) -> SearchStrategy[str]:
-    """Exactly ``size`` code characters in one text draw (built once per size)."""
-    return st.text(alphabet=_CODES, min_size=size, max_size=size)
-
-
-def _pick(code: str, options: Sequence[str]) -> str:
-    """The option a code character stands for; ``"0"`` stands for the first."""
-    return options[(ord(code) - _CODE_BASE) * len(options) // _CODE_SIZE]
-
-
-def _place(code: str, value: str, char: str) -> str:
-    """``value`` with ``char`` inserted at the place ``code`` stands for (``"0"``: in front)."""
-    at = (ord(code) - _CODE_BASE) * (len(value) + 1) // _CODE_SIZE
-    return value[:at] + char + value[at:]
 
 
 def _criteria(lo: int, hi: int) -> SearchStrategy[frozenset[int]]:
@@ -443,29 +473,31 @@ _SHAPE_MIN: Final = {"digits": 1, "letters": 2, "range": 3, "letter_range": 4}
 def _house_number(
     draw: st.DrawFn, lengths: SearchStrategy[int], shapes: Sequence[str] = _SHAPES
 ) -> str:
-    """A house number of a drawn length: ``12``, ``12a``, ``48-50`` or ``12a-c`` shaped."""
+    """A house number of a drawn length: ``12``, ``12a``, ``48-50`` or ``12a-c`` shaped. Two
+    draws: the length and one code text (see ``_pick``) for the shape, where it splits, and
+    each character; it shrinks to the first shape that fits, ``1`` and then ``0``s."""
     length = draw(lengths)
+    codes = draw(_code_text(length + 2))
     fitting = [s for s in shapes if _SHAPE_MIN[s] <= length]
     if not fitting:
-        return draw(st.sampled_from(_DIGITS)) * length
-    shape = draw(st.sampled_from(fitting))
+        return _pick(codes[0], _DIGITS) * length
+    shape = _pick(codes[0], fitting)
+    chars = iter(codes[2:])
 
     def number(size: int) -> str:
-        if size == 1:
-            return draw(st.sampled_from(_DIGITS))
-        head = draw(st.sampled_from(_DIGITS[1:]))
-        return head + draw(st.text(alphabet=_DIGITS, min_size=size - 1, max_size=size - 1))
+        head = _pick(next(chars), _DIGITS if size == 1 else _DIGITS[1:])
+        return head + "".join(_pick(next(chars), _DIGITS) for _ in range(size - 1))
 
     def letters(size: int) -> str:
-        return draw(st.text(alphabet=_LETTERS, min_size=size, max_size=size))
+        return "".join(_pick(next(chars), _LETTERS) for _ in range(size))
 
     if shape == "digits":
         return number(length)
     if shape == "letters":
-        size = draw(st.integers(1, min(2, length - 1)))
+        size = 1 + _index(codes[1], min(2, length - 1))
         return number(length - size) + letters(size)
     if shape == "range":
-        first = draw(st.integers(1, length - 2))
+        first = 1 + _index(codes[1], length - 2)
         return f"{number(first)}-{number(length - 1 - first)}"
     return f"{number(length - 3)}{letters(1)}-{letters(1)}"
 
@@ -564,7 +596,7 @@ def _valid_org_name(spec: _Spec) -> SearchStrategy[str]:
         _org_name(spec, _ends(lo, hi)),
         _encoded(lambda n: _org_name(spec, n), lo, hi),
         edged,  # " " alone, or a name with a space before or after it: trimmed, shorter
-        respelled(_org_name(spec, _ends(lo, hi)), invisible),
+        _respelled(_org_name(spec, _ends(lo, hi)), invisible),
     )
 
 

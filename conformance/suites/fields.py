@@ -92,6 +92,8 @@ def _edges(land: LandId, field: str, readings: Readings) -> tuple[str, ...]:
     return (*EDGE_EXAMPLES.get(field, ()), *boundary_examples(land, field, readings))
 
 
+_OFFER: Final = Step(do="offer_service", args={"service_id": SERVICE})
+
 # Fields whose value under test is itself an account's address.
 ADDRESS_FIELDS: Final = frozenset({"email", "org_email"})
 
@@ -129,15 +131,19 @@ def _field_check(land: LandId, field: str, rule: str | None) -> Check:
         form = form_for(land, field)
 
         def body(pairs: Pairs) -> None:
-            needed = operation(form("x", "x@example.org").do).needs
+            probe = form("x", "x@example.org")
+            needed = operation(probe.do).needs
             if needed is not None and not ctx.profile.has(needed):
                 raise Unobservable(
                     Verdict.NOT_APPLICABLE, f"the profile declares {needed.value!r} absent"
                 )
+            # only a form that subscribes the suite's service needs it offered first
+            services = probe.args.get("services")
+            offer = [_OFFER] if isinstance(services, list) and SERVICE in services else []
 
             def submit(value: str) -> None:
                 with pairs() as pair:
-                    pair.run(Step(do="offer_service", args={"service_id": SERVICE}))
+                    pair.run_all(offer)
                     if field in ADDRESS_FIELDS:
                         value = _unique_address(land, field, value, readings, pair.identities)
                     step = form(value, "feld@example.org")
