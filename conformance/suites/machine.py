@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, ClassVar, Final
 
-from hypothesis import seed
+from hypothesis import seed, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -142,11 +142,15 @@ def machine_check(
     time_rules: tuple[str, ...] = (),
     *,
     stated_only: bool = False,
+    share: float = 1.0,
+    max_steps: int | None = None,
 ) -> Check:
     """A check that runs ``machine`` with the time limits of ``time_rules`` the Land states.
 
     ``stated_only`` keeps out of the check's rules those the Land does not state (a machine
-    that runs in every Land but probes, say, Berlin's reset link only there)."""
+    that runs in every Land but probes, say, Berlin's reset link only there). ``share`` of the
+    profile's examples (at least two) and at most ``max_steps`` steps each: for a machine whose
+    steps are slow (every eID step runs PACE on a virtual card)."""
     catalog = load_catalog()
     limits = tuple(
         r
@@ -163,7 +167,12 @@ def machine_check(
 
             # documented to take any factory; annotated as taking a class
             machine_test = seed(ctx.seed)(factory)
-            run_state_machine_as_test(machine_test, settings=ctx.settings)  # type: ignore[arg-type]
+            chosen = ctx.settings
+            if share != 1.0 or max_steps is not None:
+                steps = min(chosen.stateful_step_count, max_steps or chosen.stateful_step_count)
+                examples = max(2, int(chosen.max_examples * share))
+                chosen = settings(chosen, max_examples=examples, stateful_step_count=steps)
+            run_state_machine_as_test(machine_test, settings=chosen)  # type: ignore[arg-type]
 
         return guarded(ctx, body, (), f"{suite}/state-machine")
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Final
 
 from skc.conformance.suites.base import Check
+from skc.conformance.suites.eid import eid_checks
 from skc.conformance.suites.fields import field_checks
 from skc.conformance.suites.links import link_checks
 from skc.conformance.suites.scenarios import scenario_checks
@@ -24,7 +25,8 @@ from skc.model.errors import UnknownNameError
 from skc.model.lands import LandId
 
 SUITES: Final = (
-    "fields", "scenarios", "lifecycle", "mailbox", "organisations", "links", "sessions", "timing",
+    "fields", "scenarios", "lifecycle", "mailbox", "organisations", "links", "sessions", "eid",
+    "timing",
 )  # fmt: skip
 
 
@@ -47,7 +49,9 @@ def plan(
         checks += field_checks(land, readings)
     if "scenarios" in suites:
         checks += scenario_checks(land, scenario_dir)
-    machines = (*stateful_checks(land), *link_checks(land), *session_checks(land))
+    machines = (
+        *stateful_checks(land), *link_checks(land), *session_checks(land), *eid_checks(land)
+    )  # fmt: skip
     checks += [c for c in machines if c.suite in suites]
     if "timing" in suites:
         checks += timing_checks(land)

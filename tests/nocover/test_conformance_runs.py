@@ -32,7 +32,7 @@ def test_reference_portal_passes_every_suite_when_run_in_process(land: LandId) -
     assert summary.ok
     assert {r.suite for r in summary.results} == {
         "fields", "scenarios", "lifecycle", "mailbox", "organisations", "links", "sessions",
-        "timing",
+        "eid", "timing",
     }  # fmt: skip
 
 
