@@ -53,3 +53,17 @@ def test_every_seeded_fault_is_found_over_http_on_the_rule_it_breaks(fault: Faul
     assert findings, f"{fault.name} not found over HTTP by {report.summary.checks_run} checks"
     assert findings[0].verdict == "fail", findings[0]
     assert findings[0].rule == fault.rule, f"{fault.name} found on {findings[0].rule} instead"
+
+
+@pytest.mark.parametrize("land", LANDS)
+def test_eid_scenarios_and_machine_pass_over_http_when_the_card_stays_with_the_harness(
+    land: LandId,
+) -> None:
+    options = ServeOptions(land=land, db=None, test_hooks=True, test_token=TOKEN)
+    with serving(build_app(options)) as url:
+        report = run(RunConfig(lands=(land,), seed=2, target=url, out=None,
+                               suites=("scenarios", "eid")))  # fmt: skip
+    machine = [r for r in report.results if r.suite == "eid"]
+    assert report.ok, report.summary.status_reason
+    assert machine, "the eID state machine ran"
+    assert {r.verdict for r in machine} == {"pass"}
