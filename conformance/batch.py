@@ -79,7 +79,7 @@ class _Answers:
 
     def __init__(self, readings: Readings | None) -> None:
         self.readings = readings
-        self.fields: dict[tuple[object, object], CompiledField] = {}  # known names only
+        self.fields: dict[str, dict[str, CompiledField]] = {}  # Land -> field, known names only
         self.encoded: dict[tuple[CompiledField, int], bytes] = {}
 
     def _compiled(self, record: Any) -> CompiledField:
@@ -97,9 +97,10 @@ class _Answers:
                 raise TypeError('expected "readings" to be an object of ID: READING strings')
             chosen = _line_readings(self.readings, tuple(sorted(overrides.items())))
             return compiled_field(land, field, chosen)
-        found = self.fields.get((land, field))
+        found = self.fields.get(land, {}).get(field)
         if found is None:
-            found = self.fields[(land, field)] = compiled_field(land, field, self.readings)
+            found = compiled_field(land, field, self.readings)
+            self.fields.setdefault(land, {})[field] = found
         return found
 
     def _prefix(self, compiled: CompiledField, key: int) -> bytes:
@@ -133,6 +134,7 @@ class _Answers:
         whose verdict was met before costs a parse, the compiled rules and a memo look-up;
         every other line takes the full path of :meth:`__call__`."""
         loads, fields, encoded = orjson.loads, self.fields, self.encoded
+        empty: dict[str, CompiledField] = {}
         for number, raw in enumerate(lines, start=1):
             if raw.__class__ is bytes:
                 try:
@@ -140,13 +142,15 @@ class _Answers:
                 except orjson.JSONDecodeError:
                     record = None
                 if record.__class__ is dict and "readings" not in record:
+                    land, field = record.get("land"), record.get("field")
                     value = record.get("value")
-                    compiled = fields.get((record.get("land"), record.get("field")))
-                    if compiled is not None and value.__class__ is str:
-                        prefix = encoded.get((compiled, compiled.explained(value)))
-                        if prefix is not None:
-                            yield prefix + b"%d}" % number
-                            continue
+                    if land.__class__ is field.__class__ is value.__class__ is str:
+                        compiled = fields.get(land, empty).get(field)
+                        if compiled is not None:
+                            prefix = encoded.get((compiled, compiled.explained(value)))
+                            if prefix is not None:
+                                yield prefix + b"%d}" % number
+                                continue
             yield self(number, raw)
 
 

@@ -5,7 +5,7 @@ through them repeats work that never changes (parameters and readings looked up,
 sets rebuilt, a verdict object built per value). Here each rule becomes one Python expression
 over the value (:mod:`skc.model.compiled_rules`), and the expressions of a field are compiled
 together, as attrs compiles its ``__init__``: one function tells whether a value is valid
-(short-circuiting, the forbidden-character classes merged into one pattern), one returns the
+(short-circuiting), one returns the
 bit mask of the rules the value breaks, and one adds the bits of the register entries whose
 other readings would change whether a linked rule passes. That explanation re-evaluates only
 the rules a reading changes, reuses the outcomes already known, and skips an entry behind a
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from skc.model import checks
 from skc.model.compiled_catalog import FieldCatalog, FieldRule, Params, field_catalog
-from skc.model.compiled_rules import ATOM, Namespace, expression
+from skc.model.compiled_rules import Namespace, expression
 from skc.model.errors import UnknownNameError
 from skc.model.lands import LANDS, parse_land
 
@@ -92,22 +92,8 @@ def _define(ns: Namespace, name: str, lines: list[str]) -> Callable[[str], Any]:
 
 
 def _valid_lines(rules: list[_Rule], ns: Namespace) -> list[str]:
-    """``return`` of the rules' conjunction, the character classes no rule may hold merged."""
-    parts: list[str] = []
-    merged: list[str] = []
-    for rule in rules:
-        assert rule.expression is not None
-        token = rule.expression.removeprefix("not ")
-        if ATOM.fullmatch(token) and int(token.strip("@")) in ns.classes:
-            if not merged:
-                parts.append("{merged}")
-            merged.append(ns.classes[int(token.strip("@"))])
-        else:
-            parts.append(f"({ns.inline(rule.expression)})")
-    if merged:
-        pattern = f"[{''.join(merged)}]"
-        parts[parts.index("{merged}")] = f"{ns.holds(pattern)}"
-        parts = [ns.inline(f"not {p}") if p.startswith("@") else p for p in parts]
+    """``return`` of the rules' conjunction, every atom written out to short-circuit."""
+    parts = [f"({ns.inline(str(rule.expression))})" for rule in rules]
     return ["return " + (" and ".join(parts) if parts else "True")]
 
 
@@ -240,7 +226,9 @@ def _build(land: str, field_name: str, readings: Mapping[str, str] | None) -> Co
     return compiled
 
 
-_DEFAULT: dict[tuple[str, str], CompiledField] = {}  # at most Länder x fields entries
+# Land -> field -> the compiled rules under the default readings (known names only). Nested,
+# not keyed by (land, field): building and hashing a tuple per call costs more than two look-ups.
+DEFAULTS: dict[str, dict[str, CompiledField]] = {}
 
 
 def _check_names(land: str, field_name: str) -> None:
@@ -260,13 +248,13 @@ def compiled_field(land: str, field_name: str, readings: Readings | None = None)
     """The compiled rules of ``field_name`` for ``land`` under ``readings`` (the defaults when
     None); unknown names raise :class:`~skc.model.errors.UnknownNameError`."""
     if readings is None:
-        found = _DEFAULT.get((land, field_name))
+        found = DEFAULTS.get(land, {}).get(field_name)
         if found is None:
             _check_names(land, field_name)
-            found = _DEFAULT[(land, field_name)] = _build(land, field_name, None)
+            found = DEFAULTS.setdefault(land, {})[field_name] = _build(land, field_name, None)
         return found
     _check_names(land, field_name)
     return _for_readings(land, field_name, readings)
 
 
-__all__ = ["CompiledField", "compiled_field", "resolve"]
+__all__ = ["DEFAULTS", "CompiledField", "compiled_field", "resolve"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Final
 
 from skc.model import checks
@@ -21,6 +22,12 @@ from skc.model.compiled_catalog import Params
 
 ATOM: Final = re.compile(r"@(\d+)@")
 """How an atom appears in an expression: ``@N@``, N its index in :attr:`Namespace.atoms`."""
+
+_FEW: Final = 10  # up to this many characters, "holds one of them" is a chain of ``in`` tests
+
+
+def _index(token: str) -> int:
+    return int(token.strip("@"))
 
 
 def char_class(chars: str | frozenset[str], negate: bool = False) -> str:
@@ -36,7 +43,6 @@ class Namespace:
     def __init__(self) -> None:
         self.names: dict[str, object] = {"_normalize": unicodedata.normalize}
         self.atoms: list[str] = []
-        self.classes: dict[int, str] = {}  # atom index -> the non-negated class it searches
         self._by_key: dict[tuple[str, object], str] = {}
 
     def bind(self, kind: str, key: object, make: Callable[[], object]) -> str:
@@ -54,13 +60,32 @@ class Namespace:
             self.atoms.append(source)
         return f"@{self.atoms.index(source)}@"
 
-    def holds(self, pattern: str) -> str:
-        """The token of "``v`` holds a match of ``pattern``"."""
+    def holds(self, chars: str | frozenset[str]) -> str:
+        """The token of "``v`` holds one of ``chars``": a few substring tests when the set is
+        small (far cheaper than starting the regular-expression engine), else a pattern."""
+        if 0 < len(set(chars)) <= _FEW:
+            tests = [f"{self.bind('ch', ch, partial(str, ch))} in v" for ch in sorted(set(chars))]
+            return self.atom(" or ".join(tests))
+        return self.searches(char_class(chars))
+
+    def holds_other_than(self, chars: frozenset[str]) -> str:
+        """The token of "``v`` holds a character not in ``chars``". When every one of ``chars``
+        is alphanumeric, a value that is not wholly alphanumeric holds one at once."""
+        search = self.searches(char_class(chars, negate=True))
+        if all(ch.isalnum() for ch in chars):
+            return self.atom(f'(v != "" and not v.isalnum()) or {self.atoms[_index(search)]}')
+        return search
+
+    def holds_whitespace(self) -> str:
+        """The token of "``v`` holds whitespace". Every whitespace character but the space is
+        unprintable, so a printable value needs only the substring test."""
+        search = self.searches(checks.WHITESPACE_RE.pattern)
+        return self.atom(f'" " in v or (not v.isprintable() and {self.atoms[_index(search)]})')
+
+    def searches(self, pattern: str) -> str:
+        """The token of "``pattern`` matches somewhere in ``v``"."""
         search = self.bind("re", pattern, lambda: re.compile(pattern).search)
-        token = self.atom(f"{search}(v) is not None")
-        if pattern == r"\s" or (pattern.startswith("[") and not pattern.startswith("[^")):
-            self.classes[int(token.strip("@"))] = pattern.removeprefix("[").removesuffix("]")
-        return token
+        return self.atom(f"{search}(v) is not None")
 
     def inline(self, expression: str) -> str:
         """``expression`` with every atom written out (for short-circuit evaluation)."""
@@ -102,11 +127,11 @@ def _at_least(required: int, tests: tuple[str, str, str]) -> str:
 
 def _criteria(ns: Namespace, choice: Mapping[str, str], required: int) -> str:
     if choice["password.special_characters"] == "ascii-punctuation":
-        special = ns.holds(char_class(checks.ASCII_SPECIAL))
+        special = ns.holds(checks.ASCII_SPECIAL)
     else:
-        special = ns.holds(char_class(checks.LETTERS | checks.DIGITS, negate=True))
-    upper, lower = ns.holds(char_class(checks.UPPER)), ns.holds(char_class(checks.LOWER))
-    digits = ns.holds(char_class(checks.DIGITS))
+        special = ns.holds_other_than(checks.LETTERS | checks.DIGITS)
+    upper, lower = ns.holds(checks.UPPER), ns.holds(checks.LOWER)
+    digits = ns.holds(checks.DIGITS)
     return _at_least(required, (special, digits, f"({upper} and {lower})"))
 
 
@@ -151,9 +176,7 @@ def expression(
             raise TypeError(f"parameter 'chars' must be a string, got {chars!r}")
         if chars == "":
             return "True"
-        return (
-            f"not {ns.holds(checks.WHITESPACE_RE.pattern if chars is None else char_class(chars))}"
-        )
+        return f"not {ns.holds_whitespace() if chars is None else ns.holds(chars)}"
     if check is checks.check_character_classes:
         return _criteria(ns, choice, _int(params, "required"))
     if check is checks.check_email_address:
@@ -164,7 +187,7 @@ def expression(
     if check is checks.check_no_umlauts:
         if choice["org_email.umlaut_set"] == "non-ascii":
             return "v.isascii()"
-        return f"not {ns.holds(char_class(checks.UMLAUTS))}"
+        return f"not {ns.holds(checks.UMLAUTS)}"
     if check is checks.check_required:
         return 'v.strip() != ""'
     if check is checks.check_optional_digits:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from skc.model.compiled import _DEFAULT, compiled_field
+from skc.model.compiled import DEFAULTS, compiled_field
 from skc.model.compiled_catalog import field_catalog
 from skc.model.errors import UnknownNameError
 
@@ -85,16 +85,24 @@ def validate(
 
     Unknown Land or field names raise :class:`~skc.model.errors.UnknownNameError`.
     """
-    compiled = _DEFAULT.get((land, field)) if readings is None else None
-    if compiled is None:
+    if readings is None:
+        try:
+            compiled = DEFAULTS[land][field]
+        except KeyError:
+            compiled = compiled_field(land, field)
+    else:
         compiled = compiled_field(land, field, readings)
     return compiled.explained_verdict(value) if explain_readings else compiled.verdict(value)
 
 
 def is_valid(land: LandId, field: str, value: str, readings: Readings | None = None) -> bool:
     """Tell whether ``value`` is valid; the fast path for generators and benchmarks."""
-    compiled = _DEFAULT.get((land, field)) if readings is None else None
-    if compiled is None:
+    if readings is None:
+        try:
+            compiled = DEFAULTS[land][field]
+        except KeyError:
+            compiled = compiled_field(land, field)
+    else:
         compiled = compiled_field(land, field, readings)
     return compiled.is_valid(value)  # type: ignore[no-any-return]
 

@@ -216,3 +216,9 @@ def test_messages_carry_the_lands_parameters_when_rules_are_broken() -> None:
     assert messages["password.forbidden_chars"].message_en == (
         'The characters "<", ">" are not allowed in the password.'
     )
+
+
+def test_every_whitespace_but_the_space_is_unprintable_when_the_compiler_relies_on_it() -> None:
+    others = [chr(i) for i in range(0x110000) if chr(i).isspace() and chr(i) != " "]
+    assert others
+    assert not any(ch.isprintable() for ch in others)
