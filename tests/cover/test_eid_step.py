@@ -1,14 +1,12 @@
 """The eID step in three parts: the portal's eID request, the holder's client with the card on
-the harness side, the eID result posted; over HTTP the PIN never reaches the portal, and the
-eID suite is planned from the Land's stated rules."""
+the harness side, the eID result posted (over HTTP: tests/nocover/test_eid_http.py); the eID
+suite is planned from the Land's stated rules."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import date
-from pathlib import Path
 
-import httpx
 import pytest
 
 from skc.conformance.adapters.eid import (
@@ -20,25 +18,20 @@ from skc.conformance.adapters.eid import (
     present_card,
     sector_of,
 )
-from skc.conformance.adapters.http import HttpAdapter
 from skc.conformance.adapters.inprocess import InProcessAdapter
 from skc.conformance.adapters.operations import operation
 from skc.conformance.adapters.protocol import Value
 from skc.conformance.faults import shipped_faults
 from skc.conformance.steps import SECRETS
 from skc.conformance.suites.eid import eid_checks
-from skc.fixtures.eid_accounts import register_activated_eid_citizen
 from skc.model.errors import AdapterError
 from skc.model.lands import LANDS
 from skc.model.sim.outcome import Outcome
-from skc.service import ServeOptions, build_app
-from skc.service.testing import serving
 from skc.service.wire import ArgumentError, check_arguments
 
 PIN = SECRETS["pin"].value
 WRONG_PIN = SECRETS["wrong_pin"].value
 ERIKA = "erika-mustermann"
-TOKEN = "eid-step-token"
 
 
 class _Portal:
@@ -122,43 +115,6 @@ def test_eid_request_follows_the_faulty_rules_when_the_portal_allows_the_can() -
     assert faulty.endpoint.eid_request("login_with_eid").can_allowed
     assert not reference.endpoint.eid_request("login_with_eid").can_allowed
     assert reference.endpoint.eid_request("login_with_eid").required == (PSEUDONYM,)
-
-
-class _Recording(httpx.HTTPTransport):
-    def __init__(self) -> None:
-        super().__init__()
-        self.bodies: list[bytes] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.bodies.append(request.read())
-        return super().handle_request(request)
-
-
-@pytest.fixture
-def berlin_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("SKC_TEST_TOKEN", TOKEN)
-    options = ServeOptions(land="berlin", db=None, test_hooks=True, test_token=TOKEN)
-    with serving(build_app(options)) as url:
-        yield url
-
-
-def test_card_and_counters_stay_with_the_harness_when_the_eid_login_runs_over_http(
-    berlin_url: str,
-) -> None:
-    transport = _Recording()
-    connection = HttpAdapter(berlin_url, land="berlin", transport=transport).connect()
-    register_activated_eid_citizen(connection)
-    wrong = connection.call("login_with_eid", {"card": ERIKA, "pin": WRONG_PIN})
-    right = connection.call("login_with_eid", {"card": ERIKA, "pin": PIN})
-    connection.close()
-    assert wrong.rules == ("eid.pin_required",)
-    assert "2 tries left" in wrong.detail
-    assert right.accepted
-    assert connection.eid.card(ERIKA).pin_retries == 3
-    sent = b"".join(transport.bodies)
-    assert b'"failure":"wrong_pin"' in sent
-    assert PIN.encode() not in sent
-    assert WRONG_PIN.encode() not in sent
 
 
 def test_eid_machine_is_planned_in_every_land_and_cites_only_stated_rules() -> None:
