@@ -57,3 +57,15 @@ def test_encoded_verdicts_stay_bounded_when_lines_have_many_verdicts(
     assert sum(len(by_field) for by_field in answers.fields.values()) == 6
     assert [o["line"] for o in out] == list(range(1, 61))
     assert out[0]["valid"] is True
+
+
+def test_line_with_unhashable_names_gets_an_error_when_the_batch_goes_on() -> None:
+    source = (
+        b'{"land": ["berlin"], "field": {}, "value": "x"}\n'
+        b'{"land": "berlin", "field": "postbox", "value": "1234"}\n'
+    )
+    sink = io.BytesIO()
+    run_batch(io.BytesIO(source), sink)
+    first, second = (json.loads(line) for line in sink.getvalue().splitlines())
+    assert first == {"error": "line 1: expected string values for land, field", "line": 1}
+    assert second["valid"] is True
