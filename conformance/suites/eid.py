@@ -158,15 +158,16 @@ class EidMachine(LockstepMachine):
             self.do("session_alive", logs_out, session=f"${session}")
 
     @precondition(lambda self: bool(self._accounts(plus=True)))
-    @rule(data=st.data(), card=st.sampled_from(HOLDERS), release=st.booleans())
-    def sync(self, data: st.DataObject, card: str, release: bool) -> None:
-        """Log in to an account with a card and take over the data of a card (the holder's
-        own or another person's)."""
+    @rule(data=st.data(), other=st.sampled_from((True, False)), release=st.booleans())
+    def sync(self, data: st.DataObject, other: bool, release: bool) -> None:
+        """Log in to an account with a card and take over the data of another person's card
+        or of the holder's own."""
         address = data.draw(st.sampled_from(self._accounts(plus=True)), label="account")
+        own = str(self.holder[address])
+        card = next(h for h in HOLDERS if h != own) if other else own
         session = self._login(address)
         if session is None:
             return
-        other = self.holder[address] != card
         rule_id = self.cite("eid.new_card_must_match_profile") if other else None
         outcome = self.do(
             "sync_eid", rule_id or self.cite(_SYNC),
