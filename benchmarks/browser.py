@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Final
 
 from skc.conformance.profile import Capability
+from skc.conformance.reports import read_records
 from skc.model.lands import LANDS
 from skc.service.testing import serve_process
 
@@ -50,6 +51,9 @@ def _run(folder: Path, land: str, profile: Path, suites: str, workers: int) -> t
     done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, check=False)
     took = time.monotonic() - began
     last = [line for line in done.stdout.splitlines() if line.startswith("skc: ")]
+    for record in read_records(out / "results.jsonl") if (out / "results.jsonl").exists() else ():
+        if record.get("type") == "result" and record.get("verdict") != "pass":
+            print(f"  {record['verdict']} {record['check']}: {str(record.get('reason'))[:200]}")
     return took, last[-1] if last else f"exit {done.returncode}"
 
 

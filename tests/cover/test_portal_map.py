@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from skc.conformance.adapters import FunctionAdapter, InProcessAdapter, Value
+from skc.conformance.adapters.browser import driver
 from skc.conformance.adapters.browser.portal_map import (
     REFERENCE_MAP,
     Pattern,
@@ -15,6 +16,8 @@ from skc.conformance.adapters.browser.portal_map import (
     rules_of,
 )
 from skc.conformance.adapters.browser.reference import render_reference_map
+from skc.conformance.adapters.registry import resolve_target
+from skc.conformance.profile import load_profile, reference_profile
 from skc.conformance.suites.base import CheckContext
 from skc.conformance.suites.fields import field_checks
 from skc.conformance.verdicts import Verdict
@@ -152,3 +155,22 @@ def test_reference_map_is_in_sync_with_the_web_pages_and_their_messages() -> Non
     assert reference.operations["register_citizen"].page == "registrieren"
     shown = message("password.min_length", "berlin", default_readings())
     assert rules_of([shown], reference.patterns).rules == ("password.min_length",)
+
+
+def test_browser_target_needs_a_base_url_and_an_existing_map_when_resolved(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="browser target needs the portal's base_url"):
+        resolve_target("browser", land="hamburg", profile=reference_profile("hamburg"))
+    profile = tmp_path / "profile.yaml"
+    profile.write_text(
+        "land: hamburg\nbase_url: http://127.0.0.1:9\nparameters:\n  portal_map: gone.yaml\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"profile.yaml:3: portal_map: no file .*gone.yaml"):
+        resolve_target("browser", land="hamburg", profile=load_profile(profile))
+
+
+def test_missing_chromium_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(driver, "CHROMIUM_PATHS", ("/nonexistent/chromium",))
+    monkeypatch.setattr(driver.shutil, "which", lambda name: None)
+    with pytest.raises(InputError, match="apt-get install chromium"):
+        driver.chromium_path()
