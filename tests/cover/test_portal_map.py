@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -171,6 +172,6 @@ def test_browser_target_needs_a_base_url_and_an_existing_map_when_resolved(tmp_p
 
 def test_missing_chromium_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(driver, "CHROMIUM_PATHS", ("/nonexistent/chromium",))
-    monkeypatch.setattr(driver.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(InputError, match="apt-get install chromium"):
         driver.chromium_path()
