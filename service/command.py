@@ -70,7 +70,7 @@ def build_app(options: ServeOptions) -> Starlette:
         store = Store(options.db if options.db is not None else ":memory:")
     except Exception as exc:  # sqlite3 errors: a directory, no permission, not a database
         raise InputError(f"--db {options.db}: cannot open it as SQLite ({exc})") from exc
-    portals = Portals(land, store, fault=fault, readings=None)
+    portals = Portals(land, store, fault=fault, readings=None, real_time=not options.test_hooks)
     return create_app(ServiceConfig(portals, test_token=token, send_mail=sender))
 
 

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Final
 
 from skc.conformance.adapters.inprocess import ReferenceEndpoint
@@ -48,7 +51,14 @@ class Portals:
     """Every instance of one server (one Land, one optional fault, one store)."""
 
     def __init__(
-        self, land: LandId, store: Store, *, fault: Fault | None = None, readings: Readings | None
+        self,
+        land: LandId,
+        store: Store,
+        *,
+        fault: Fault | None = None,
+        readings: Readings | None,
+        real_time: bool = False,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         if fault is not None and fault.land != land:
             raise ValueError(f"fault {fault.name!r} is for {fault.land}, not {land}")
@@ -56,6 +66,11 @@ class Portals:
         self.store = store
         self.fault = fault
         self.readings = readings
+        # A live server (no test hooks) moves each portal's clock with the real time passed
+        # since its last request, also while the server was down (the time is kept in the
+        # store); with test hooks only the clock hook moves it.
+        self.real_time = real_time
+        self._wall = wall
         self._live: dict[str, Instance] = {}
         self._lock = threading.Lock()
         if self.get(DEFAULT) is None:
@@ -77,6 +92,7 @@ class Portals:
         portal = ReferencePortal(self.land, readings=rules.readings, rules=rules)
         instance = self._instance(portal_id, portal, rules)
         self._live[portal_id] = instance
+        self._follow_real_time(instance)  # anchors its clock to the wall time
         self.save(instance)
         return instance
 
@@ -89,15 +105,32 @@ class Portals:
         """The instance with that id (loaded from the store if need be), or None."""
         with self._lock:
             found = self._live.get(portal_id)
-            if found is not None:
-                return found
-            stored = self.store.load(portal_id)
-            if stored is None or stored.land != self.land:
-                return None
-            rules = self._rules()
-            instance = self._instance(portal_id, snapshot.load(stored.snapshot, rules), rules)
-            self._live[portal_id] = instance
-            return instance
+            if found is None:
+                stored = self.store.load(portal_id)
+                if stored is None or stored.land != self.land:
+                    return None
+                rules = self._rules()
+                found = self._instance(portal_id, snapshot.load(stored.snapshot, rules), rules)
+                self._live[portal_id] = found
+            self._follow_real_time(found)
+            return found
+
+    def _follow_real_time(self, instance: Instance) -> None:
+        """Move the portal's clock to its anchor (the wall time and portal time first seen,
+        written once) plus the real time passed since; never backwards."""
+        if not self.real_time:
+            return
+        now = self._wall()
+        clock = instance.portal.clock
+        key = f"wall_anchor:{instance.id}"
+        anchor = self.store.meta(key)
+        if anchor is None:
+            self.store.set_meta(key, f"{now!r} {clock.instant().isoformat()}")
+            return
+        wall, _, instant = anchor.partition(" ")
+        target = datetime.fromisoformat(instant) + timedelta(seconds=now - float(wall))
+        if target > clock.instant():
+            clock.advance(target - clock.instant())
 
     def save(self, instance: Instance) -> None:
         """Write the instance's snapshot (one transaction)."""
