@@ -23,6 +23,27 @@ PLAIN = [
     ["--land", "sachsen-anhalt", "--field", "org_name", "Müller, Meier"],
     ["--land", "berlin", "--field", "password", "--", "--dash-first"],
     ["--land", "gemeinsam-online", "--field", "org_name", "--", ""],
+    [
+        "--land",
+        "sachsen-anhalt",
+        "--reading",
+        "password.sachsen_anhalt_criteria_count=all-three",
+        "--field",
+        "password",
+        "--",
+        "ABab1234",
+    ],
+    [
+        "--reading=text.length_unit=utf-16-units",
+        "--reading",
+        "email.validity=non-empty",
+        "--land",
+        "berlin",
+        "--field",
+        "password",
+        "--",
+        "Ab1\U0001f600xxxx",
+    ],
 ]
 
 
@@ -43,6 +64,8 @@ def test_plain_check_prints_what_the_full_command_prints_when_answered_fast(
         [], ["--help"], ["--land", "bremen", "--field", "password", "--", "x"],
         ["--land", "berlin", "--field", "pw", "--", "x"], ["--land", "berlin", "--", "x"],
         ["--land", "berlin", "--field", "password", "--reading", "a=b", "--", "x"],
+        ["--land", "berlin", "--field", "password", "--reading", "text.length_unit", "--", "x"],
+        ["--land", "berlin", "--field", "password", "--reading", "email.validity=no", "--", "x"],
         ["--land", "berlin", "--land", "hamburg", "--field", "password", "--", "x"],
         ["--land", "berlin", "--field", "password", "--", "x", "y"],
         ["--land", "berlin", "--field", "password", "x", "y"], ["--batch", "--land", "berlin"],
