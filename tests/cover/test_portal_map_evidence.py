@@ -1,14 +1,23 @@
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 
-from skc.conformance.adapters import InProcessAdapter
+import pytest
+
+from skc.conformance.adapters import Connection, InProcessAdapter, Value
 from skc.conformance.events import Broadcast
 from skc.conformance.faults import parse_fault
+from skc.conformance.lockstep import Lockstep, StepFailure
+from skc.conformance.profile import reference_profile
 from skc.conformance.reports import read_records, render_html
 from skc.conformance.runner import RunConfig, Session, file_handlers
+from skc.conformance.steps import Step
 from skc.conformance.suites.fields import field_checks
 from skc.conformance.verdicts import Verdict
+from skc.model.sim.outcome import Outcome
 
 CHECK = "fields/password/password.max_length"
 
@@ -62,3 +71,43 @@ def test_finding_carries_its_screenshot_and_trace_into_the_report_when_the_adapt
     page = render_html(read_records(tmp_path / "out" / "results.jsonl"))
     assert f'<img src="{folder}/screenshot.png"' in page
     assert f"playwright show-trace --port 0 {folder}/trace.zip" in page
+
+
+class _Marked:
+    """A connection that counts how often the harness marks its example as a finding."""
+
+    def __init__(self, inner: Connection) -> None:
+        self.inner, self.marked = inner, 0
+
+    def call(self, operation: str, arguments: Mapping[str, Value]) -> Outcome:
+        return self.inner.call(operation, arguments)
+
+    def advance_clock(self, delta: timedelta) -> None:
+        self.inner.advance_clock(delta)
+
+    def captured_token(self, address: str, kind: str) -> str | None:
+        return self.inner.captured_token(address, kind)
+
+    def mark_finding(self) -> None:
+        self.marked += 1
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.mark.parametrize(("length", "marked"), [(40, 1), (12, 0)])
+def test_lockstep_marks_the_connection_of_a_finding_only(length: int, marked: int) -> None:
+    target = _Marked(
+        InProcessAdapter("hamburg", fault=parse_fault("hamburg-password-max-39")).connect()
+    )
+    model = InProcessAdapter("hamburg").connect()
+    step = Step(do="register_citizen", args={
+        "email": "a@example.org", "password": "Aa1!" + "b" * (length - 4), "first_name": "A",
+        "last_name": "B", "consent": True,
+    })  # fmt: skip
+    with (
+        contextlib.suppress(StepFailure),
+        Lockstep(target, model, reference_profile("hamburg")) as pair,
+    ):
+        pair.run(step)
+    assert target.marked == marked
