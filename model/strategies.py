@@ -42,8 +42,6 @@ from skc.model.encodings import (
     PRECOMPOSED,
     THREE_BYTES,
     WHITESPACE,
-    padded,
-    with_char,
 )
 from skc.model.errors import NotStatedError, UnknownNameError
 from skc.model.lands import LandId, parse_land
@@ -179,11 +177,61 @@ def _fixed_text(draw: st.DrawFn, alphabet: str, lengths: SearchStrategy[int]) ->
     return draw(_sized_text(alphabet, draw(lengths)))
 
 
+# One text draw carries the choices of a password, a house number, an insertion, a padding or
+# a respelling: each character of the "code" string is an index (its code point above "0")
+# scaled onto a list of options, so the value is a function of one draw whose characters
+# shrink, one by one, towards each list's first option; the draws keep their shape whatever
+# the criteria or the shape, which lets the shrinker lower them without losing its place (a
+# password took about 46 draws with one per filler character and a permutation, now 3 or 4).
+_CODE_BASE: Final = 0x30
+_CODE_SIZE: Final = 256  # Hypothesis draws the characters of such an alphabet uniformly
+_CODES: Final = "".join(chr(_CODE_BASE + i) for i in range(_CODE_SIZE))
+
+
+@lru_cache(maxsize=128)  # one per size: bounded
+def _code_text(size: int) -> SearchStrategy[str]:
+    """Exactly ``size`` code characters in one text draw (built once per size)."""
+    return st.text(alphabet=_CODES, min_size=size, max_size=size)
+
+
+def _index(code: str, size: int) -> int:
+    """The index below ``size`` a code character stands for; ``"0"`` stands for 0."""
+    return (ord(code) - _CODE_BASE) * size // _CODE_SIZE
+
+
+def _pick(code: str, options: Sequence[str]) -> str:
+    """The option a code character stands for; ``"0"`` stands for the first."""
+    return options[_index(code, len(options))]
+
+
+def _place(code: str, value: str, char: str) -> str:
+    """``value`` with ``char`` inserted at the place ``code`` stands for (``"0"``: in front)."""
+    at = _index(code, len(value) + 1)
+    return value[:at] + char + value[at:]
+
+
 @st.composite
-def _inserted(draw: st.DrawFn, base: SearchStrategy[str], chars: str) -> str:
+def _inserted(draw: st.DrawFn, base: SearchStrategy[str], chars: str, unit: bool = False) -> str:
+    """A value of ``base`` with one of ``chars`` inserted at a drawn place; with ``unit``,
+    ``chars`` is one unit (a combining sequence) inserted whole. It shrinks to the first of
+    ``chars`` in front."""
     value = draw(base)
-    at = draw(st.integers(0, len(value)))
-    return value[:at] + draw(st.sampled_from(chars)) + value[at:]
+    codes = draw(_code_text(2))
+    return _place(codes[0], value, chars if unit else _pick(codes[1], chars))
+
+
+_EDGES: Final = ("lead", "trail", "both")
+
+
+@st.composite
+def _padded(draw: st.DrawFn, base: SearchStrategy[str], chars: str) -> str:
+    """A value of ``base`` with one of ``chars`` before it, after it, or both."""
+    value = draw(base)
+    codes = draw(_code_text(3))
+    where = _pick(codes[0], _EDGES)
+    lead = _pick(codes[1], chars) if where != "trail" else ""
+    trail = _pick(codes[2], chars) if where != "lead" else ""
+    return lead + value + trail
 
 
 def _insert_variant(base: SearchStrategy[str], chars: str, template: str) -> list[_Variant]:
@@ -215,55 +263,22 @@ def _length_variants(
             out.append(("x" * (lo - 2) + _DECOMPOSED_UMLAUT, _with_unit(text(st.just(lo - 2)))))
             # lo - 1 code points, lo UTF-16 units and more bytes (accepted by such a count)
             short = text(st.just(lo - 2))
-            out.append(("x" * (lo - 2) + ASTRAL[0], with_char(short, ASTRAL)))
-            out.append(("x" * (lo - 2) + "ä", with_char(short, PRECOMPOSED + THREE_BYTES)))
+            out.append(("x" * (lo - 2) + ASTRAL[0], _inserted(short, ASTRAL)))
+            out.append(("x" * (lo - 2) + "ä", _inserted(short, PRECOMPOSED + THREE_BYTES)))
     if hi is not None:
         out.append(("x" * (hi + 1), text(_near(hi + 1, hi + _SLACK))))
         if decomposed and hi >= 1:  # hi + 1 code points, hi after NFC
             out.append(("x" * (hi - 1) + _DECOMPOSED_UMLAUT, _with_unit(text(st.just(hi - 1)))))
             # hi code points, hi + 1 UTF-16 units (rejected under utf-16-units only)
-            out.append(("x" * (hi - 1) + ASTRAL[0], with_char(text(st.just(hi - 1)), ASTRAL)))
+            out.append(("x" * (hi - 1) + ASTRAL[0], _inserted(text(st.just(hi - 1)), ASTRAL)))
         if invisible:  # hi + 1 code points, one of them invisible
-            out.append(("x" * hi + invisible[0], with_char(text(st.just(hi)), invisible)))
+            out.append(("x" * hi + invisible[0], _inserted(text(st.just(hi)), invisible)))
     return out
 
 
 def _with_unit(base: SearchStrategy[str]) -> SearchStrategy[str]:
     """Insert a decomposed umlaut as one unit, between two characters of ``base``."""
-    return with_char(base, _DECOMPOSED_UMLAUT, unit=True)
-
-
-# One text draw carries every choice of a generated password (and of a respelling): each
-# character of the "code" string is an index (its code point above "0") scaled onto a list of
-# options, so the value is a function of one draw whose characters shrink, one by one,
-# towards each list's first option; the draws keep their shape whatever the criteria, which
-# lets the shrinker lower them without losing its place (a password took about 46 draws with
-# one per filler character and a permutation, now 3 or 4).
-_CODE_BASE: Final = 0x30
-_CODE_SIZE: Final = 256  # Hypothesis draws the characters of such an alphabet uniformly
-_CODES: Final = "".join(chr(_CODE_BASE + i) for i in range(_CODE_SIZE))
-
-
-@lru_cache(maxsize=128)  # one per size: bounded
-def _code_text(size: int) -> SearchStrategy[str]:
-    """Exactly ``size`` code characters in one text draw (built once per size)."""
-    return st.text(alphabet=_CODES, min_size=size, max_size=size)
-
-
-def _index(code: str, size: int) -> int:
-    """The index below ``size`` a code character stands for; ``"0"`` stands for 0."""
-    return (ord(code) - _CODE_BASE) * size // _CODE_SIZE
-
-
-def _pick(code: str, options: Sequence[str]) -> str:
-    """The option a code character stands for; ``"0"`` stands for the first."""
-    return options[_index(code, len(options))]
-
-
-def _place(code: str, value: str, char: str) -> str:
-    """``value`` with ``char`` inserted at the place ``code`` stands for (``"0"``: in front)."""
-    at = _index(code, len(value) + 1)
-    return value[:at] + char + value[at:]
+    return _inserted(base, _DECOMPOSED_UMLAUT, unit=True)
 
 
 @st.composite
@@ -317,19 +332,26 @@ _ONE_CASE: Final = ("", _LOWER, _UPPER)  # letters of one case meet no criterion
 _MANDATORY: Final = 4  # an upper and a lower case letter, a digit, a special character
 
 
-@st.composite
 def _password(
-    draw: st.DrawFn,
-    spec: _Spec,
-    lengths: SearchStrategy[int],
-    criteria: SearchStrategy[frozenset[int]],
-) -> str:
+    spec: _Spec, lengths: SearchStrategy[int], criteria: SearchStrategy[frozenset[int]]
+) -> SearchStrategy[str]:
     """A password of a drawn length meeting exactly the drawn criteria: one character of
     each class a criterion needs, at drawn places in a filler of the criteria's classes.
     Three draws: the length, the criteria and one code text (see ``_pick``)."""
+    return _password_of(_password_specials(spec), lengths, criteria)
+
+
+@st.composite
+def _password_of(
+    draw: st.DrawFn,
+    allowed: str,
+    lengths: SearchStrategy[int],
+    criteria: SearchStrategy[frozenset[int]],
+) -> str:
+    """:func:`_password` with the special characters the Land allows."""
     length = draw(lengths)
     chosen = draw(criteria)
-    specials = _password_specials(spec) or _SPECIALS
+    specials = allowed or _SPECIALS
     codes = draw(_code_text(2 * _MANDATORY + 1 + length))
     classes = (_UPPER, _LOWER, _DIGITS, specials)
     drawn = [_pick(code, chars) for code, chars in zip(codes, classes, strict=False)]
@@ -341,7 +363,7 @@ def _password(
     if 1 in chosen:
         mandatory.append(drawn[2])
         pool += _DIGITS
-    if 2 in chosen and _password_specials(spec):
+    if 2 in chosen and allowed:
         mandatory.append(drawn[3])
         pool += specials
     if 0 not in chosen:
@@ -396,7 +418,7 @@ def _invalid_password(spec: _Spec, rule: str) -> list[_Variant]:
         bad = spec.rejected(rule, _WHITESPACE, "Ab1{}cdef")
         # leading or trailing: a portal that trims its input before the check accepts them
         short = _valid_password(spec, _ends(max(lo - 1, 0), max(hi - 2, 0)))
-        edges = [("Ab1cdefg" + bad[0], padded(short, bad))] if bad else []
+        edges = [("Ab1cdefg" + bad[0], _padded(short, bad))] if bad else []
         return _insert_variant(roomy, bad, "Ab1{}cdef") + edges
     if rule == "password.forbidden_chars":
         return _insert_variant(roomy, spec.chars(rule), "Ab1{}cdef")
@@ -590,7 +612,7 @@ def _org_name(spec: _Spec, lengths: SearchStrategy[int]) -> SearchStrategy[str]:
 def _valid_org_name(spec: _Spec) -> SearchStrategy[str]:
     lo, hi = _org_name_bounds(spec)
     spaces = spec.accepted(" \u00a0", "a{}b")
-    edged = padded(_org_name(spec, _ends(max(lo - 1, 0), max(hi - 2, 0))), spaces)
+    edged = _padded(_org_name(spec, _ends(max(lo - 1, 0), max(hi - 2, 0))), spaces)
     invisible = spec.accepted(INVISIBLE, "a{}b")
     return st.one_of(
         _org_name(spec, _ends(lo, hi)),
@@ -608,7 +630,7 @@ def _invalid_org_name(spec: _Spec, rule: str) -> list[_Variant]:
             return _org_name(spec, lengths)
 
         spaces = spec.accepted(" \u00a0", "a{}b")
-        edged = [("x" * hi + " ", padded(text(_near(hi, hi - 1)), spaces))] if spaces else []
+        edged = [("x" * hi + " ", _padded(text(_near(hi, hi - 1)), spaces))] if spaces else []
         invisible = spec.accepted(INVISIBLE, "a{}b")
         return _length_variants(text, lo=lo, hi=hi, invisible=invisible) + edged
     if rule == "org_name.forbidden_chars":
