@@ -135,6 +135,11 @@ FLOW_BEHAVIOURS: Final[dict[str, str]] = {
     "trash_retention_from_creation": (
         "the trash retention counts from the Vorgang's creation, not its move to the trash"
     ),
+    # eID (issue 13): the portal's eID request, which the harness's eID client follows
+    "pseudonym_optional_in_eid_request": (
+        "the eID request of a registration or upgrade marks the pseudonym optional, though the "
+        "portal needs it: a holder who deselects it is refused"
+    ),
     "org_user_window_from_org_creation": (
         "an organisation user's link window counts from the organisation's registration, "
         "not from the mail to the user"

@@ -131,7 +131,8 @@ def portal_eid_request(rules: LandRules, operation: str, today: date) -> EidRequ
     if operation == "login_with_eid":
         return EidRequest((PSEUDONYM,), (), sector, today, can)
     optional = tuple(a for a in PROFILE_ATTRIBUTES if a not in MANDATORY_ATTRIBUTES)
-    if rules.stated("eid.pseudonym_always_transmitted"):
+    always = rules.stated("eid.pseudonym_always_transmitted")
+    if always and not rules.deviates("pseudonym_optional_in_eid_request"):
         return EidRequest((*MANDATORY_ATTRIBUTES, PSEUDONYM), optional, sector, today, can)
     return EidRequest(MANDATORY_ATTRIBUTES, (*optional, PSEUDONYM), sector, today, can)
 

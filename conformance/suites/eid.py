@@ -106,6 +106,10 @@ class EidMachine(LockstepMachine):
         self.do("mail_token", save="act", to=address, kind="activation")
         self.do("activate", "registration.activation_completes", token="$act")
         self.do("account_level", plus, account_id=f"${account}")
+        self._linked(card, release)
+
+    def _linked(self, card: str, release: bool) -> None:
+        """Log in with the card just registered or upgraded with: was its pseudonym linked?"""
         choice = "eid.pseudonym_choice_at_registration"
         linked = self._first("eid.pseudonym_always_transmitted", choice) if not release else None
         self._eid_login(linked or self._first(choice, _LINKS), card)
@@ -141,7 +145,7 @@ class EidMachine(LockstepMachine):
     @rule(data=st.data(), card=st.sampled_from(HOLDERS + UNUSABLE), release=st.booleans())
     def upgrade(self, data: st.DataObject, card: str, release: bool) -> None:
         """Log in to a plain account and upgrade it with a card; the session ends where the
-        text says so."""
+        text says so, and the card logs in if its pseudonym was linked."""
         address = data.draw(st.sampled_from(self._accounts(plus=False)), label="account")
         session = self._login(address)
         if session is None:
@@ -156,6 +160,7 @@ class EidMachine(LockstepMachine):
         logs_out = self.cite("upgrade.logs_out")
         if logs_out is not None:
             self.do("session_alive", logs_out, session=f"${session}")
+        self._linked(card, release)
 
     @precondition(lambda self: bool(self._accounts(plus=True)))
     @rule(data=st.data(), other=st.sampled_from((True, False)), release=st.booleans())
