@@ -13,7 +13,10 @@ Which unit a "Zeichen" is, is the ``text.length_unit`` reading. Each invalid val
 to break one rule, and each candidate mutation is first tried on the model: a mutation the
 chosen readings do not reject (say, a Cyrillic "а" in an organisation e-mail address under the
 ``umlauts-only`` reading) is not generated. The model itself is only a final ``filter``, which
-rarely rejects anything.
+rarely rejects anything. A value takes few draws (a password: its length, its criteria and
+one text whose characters pick everything else) and shrinks to the simplest value on the same
+edge: a valid password to the minimum length in "A", "a" and "0", a too long one to the
+maximum plus one.
 
 Use them in property tests, e.g. ``@given(invalid_values("berlin", "password",
 "password.max_length"))`` draws Berlin passwords of 21 characters and more.
