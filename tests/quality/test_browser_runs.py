@@ -77,7 +77,7 @@ def test_field_and_scenario_suites_pass_in_the_browser_when_skc_serve_serves_the
 @pytest.mark.parametrize("fault", FIELD_FAULTS, ids=lambda f: f.name)
 def test_every_field_fault_is_found_in_the_browser_on_the_rule_it_breaks(fault: Fault) -> None:
     config = {"only_rules": frozenset({fault.rule}), "stop_at_first_failure": True,
-              "suites": ("fields",)}  # fmt: skip
+              "suites": ("fields", "scenarios")}  # fmt: skip
     report = _browser_run(fault.land, config, fault=fault.name)
     findings = report.findings()
     assert findings, f"{fault.name} not found in the browser by {report.summary.checks_run} checks"
