@@ -31,6 +31,7 @@ from functools import lru_cache
 from itertools import combinations
 from typing import Final, TypeAlias
 
+from hypothesis import reject
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
@@ -197,17 +198,29 @@ def _code_text(size: int) -> SearchStrategy[str]:
     return st.text(alphabet=_CODES, min_size=size, max_size=size)
 
 
-def _index(code: str, size: int) -> int:
-    """The index below ``size`` a code character stands for; ``"0"`` stands for 0."""
-    return (ord(code) - _CODE_BASE) * size // _CODE_SIZE
+@lru_cache(maxsize=8)  # three sizes
+def _code_bytes(size: int) -> SearchStrategy[bytes]:
+    """Exactly ``size`` code bytes in one draw, for what wraps a value drawn with a code text:
+    Hypothesis mutates spans that share a label (all texts share one), and a mutation that
+    copies one code text over another rarely yields a new value, so it is mostly wasted work."""
+    return st.binary(min_size=size, max_size=size)
 
 
-def _pick(code: str, options: Sequence[str]) -> str:
-    """The option a code character stands for; ``"0"`` stands for the first."""
+Code: TypeAlias = str | int  # a code character, or a code byte (0 to 255)
+
+
+def _index(code: Code, size: int) -> int:
+    """The index below ``size`` a code stands for; ``"0"`` and the byte 0 stand for 0."""
+    value = ord(code) - _CODE_BASE if isinstance(code, str) else code
+    return value * size // _CODE_SIZE
+
+
+def _pick(code: Code, options: Sequence[str]) -> str:
+    """The option a code stands for; ``"0"`` and the byte 0 stand for the first."""
     return options[_index(code, len(options))]
 
 
-def _place(code: str, value: str, char: str) -> str:
+def _place(code: Code, value: str, char: str) -> str:
     """``value`` with ``char`` inserted at the place ``code`` stands for (``"0"``: in front)."""
     at = _index(code, len(value) + 1)
     return value[:at] + char + value[at:]
@@ -219,7 +232,7 @@ def _inserted(draw: st.DrawFn, base: SearchStrategy[str], chars: str, unit: bool
     ``chars`` is one unit (a combining sequence) inserted whole. It shrinks to the first of
     ``chars`` in front."""
     value = draw(base)
-    codes = draw(_code_text(2))
+    codes = draw(_code_bytes(2))
     return _place(codes[0], value, chars if unit else _pick(codes[1], chars))
 
 
@@ -230,7 +243,7 @@ _EDGES: Final = ("lead", "trail", "both")
 def _padded(draw: st.DrawFn, base: SearchStrategy[str], chars: str) -> str:
     """A value of ``base`` with one of ``chars`` before it, after it, or both."""
     value = draw(base)
-    codes = draw(_code_text(3))
+    codes = draw(_code_bytes(3))
     where = _pick(codes[0], _EDGES)
     lead = _pick(codes[1], chars) if where != "trail" else ""
     trail = _pick(codes[2], chars) if where != "lead" else ""
@@ -293,7 +306,7 @@ def _respelled(draw: st.DrawFn, base: SearchStrategy[str], chars: str) -> str:
     value = draw(base)
     if not value or not chars:
         return value
-    codes = draw(_code_text(7))
+    codes = draw(_code_bytes(7))
     out = list(value)
     for k in range(1 + _index(codes[0], 3)):
         out[_index(codes[1 + k], len(out))] = _pick(codes[4 + k], chars)
@@ -715,7 +728,7 @@ def valid_values(
     spec = _spec(land_id, field, chosen)
     build = _VALID.get(field)
     values = build(spec) if build is not None else st.text()
-    return values.filter(lambda v: is_valid(land_id, field, v, chosen))
+    return _kept(values, lambda v: is_valid(land_id, field, v, chosen))
 
 
 def invalid_values(
@@ -753,7 +766,22 @@ def invalid_values(
 
 def _breaking(spec: _Spec, rule: str) -> SearchStrategy[str]:
     variants = _variants(spec.land, spec.field, spec.readings, rule)
-    return st.one_of(variants).filter(lambda v: rule in spec.violated(v))
+    return _kept(st.one_of(variants), lambda v: rule in spec.violated(v))
+
+
+_TRIES: Final = 3  # as many as Hypothesis' own filter tries
+
+
+@st.composite
+def _kept(draw: st.DrawFn, values: SearchStrategy[str], keep: Callable[[str], bool]) -> str:
+    """A value of ``values`` that ``keep`` accepts, else the example is rejected: what
+    ``values.filter(keep)`` does, without the filter that Hypothesis pushes into each branch
+    of a ``one_of`` (their spans then share labels, and its mutator wastes replays on them)."""
+    for _ in range(_TRIES):
+        value = draw(values)
+        if keep(value):
+            return value
+    reject()
 
 
 # What fills a value of a field up to a length: n code points the field's rules accept.
