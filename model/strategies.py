@@ -465,9 +465,31 @@ def _email_extra(spec: _Spec) -> str:
     return spec.accepted(UMLAUTS + _NON_ASCII_LETTERS, "a{}b@example.de")
 
 
+_LOCAL_MAX: Final = 16  # characters of a generated local part
+_LABEL_MAX: Final = 12  # characters of a generated domain label
+
+
+@st.composite
+def _email(draw: st.DrawFn, local_chars: str, label_chars: str) -> str:
+    """``local@label.label`` or with three labels, from one code text (see ``_pick``): the
+    local part's length, the number of labels, their lengths, then the characters. One text
+    span, so Hypothesis' mutator has no two spans of one label to copy over each other (with
+    a text per part it mostly replayed values it had seen). Shrinks to ``a@a.a``."""
+    codes = draw(_code_text(5 + _LOCAL_MAX + 3 * _LABEL_MAX))
+    count = 2 + _index(codes[1], 2)
+    sizes = [1 + _index(codes[0], _LOCAL_MAX)]
+    sizes += [1 + _index(code, _LABEL_MAX) for code in codes[2 : 2 + count]]
+    chars = iter(codes[5:])
+    local, *labels = (
+        "".join(_pick(next(chars), local_chars if i == 0 else label_chars) for _ in range(n))
+        for i, n in enumerate(sizes)
+    )
+    return f"{local}@{'.'.join(labels)}"
+
+
 def _valid_email(spec: _Spec) -> SearchStrategy[str]:
-    local, domain = _address_parts(_email_extra(spec))
-    return st.builds("{}@{}".format, local, domain)
+    extra = _email_extra(spec)
+    return _email(_EMAIL_LOCAL + extra, _EMAIL_LABEL + extra)
 
 
 def _invalid_email(spec: _Spec, rule: str) -> list[_Variant]:
