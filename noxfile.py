@@ -1,4 +1,4 @@
-"""Developer sessions: tests, lint, typing (default); quality and bench (opt-in).
+"""Developer sessions: tests, lint, typing (default); quality, browser and bench (opt-in).
 
 The sessions run in the environment that launched nox (``./dev`` puts ``.venv`` first on PATH),
 so a fresh machine installs the project once, not once per session.
@@ -22,7 +22,18 @@ def tests(session: nox.Session) -> None:
 def quality(session: nox.Session) -> None:
     """Does the harness find real bugs? Per-fault detection, and every analyst notebook executed,
     in parallel workers (opt-in; CI runs it after the tests)."""
-    session.run("pytest", "-n", "2", "tests/quality", *session.posargs)
+    session.run("pytest", "-n", "2", "-m", "not browser_farm", "tests/quality", *session.posargs)
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Every Land's field and scenario suites and every field fault through the web pages in
+    Debian's chromium, sharded over two workers (opt-in: hours on two cores; a CI matrix runs
+    one Land per job with ``-k LAND``)."""
+    session.run(
+        "pytest", "-n", "2", "-m", "browser_farm", "tests/quality/test_browser_runs.py",
+        *session.posargs,
+    )  # fmt: skip
 
 
 @nox.session
