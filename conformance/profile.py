@@ -39,7 +39,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from skc.model.ambiguity import Readings, default_readings
 from skc.model.errors import InputError
 from skc.model.lands import LANDS, LandId
-from skc.model.readings_file import compose_yaml_file, line_of, readings_from_node, yaml_data
+from skc.model.readings_file import line_of, readings_from_node
+from skc.model.yaml_file import compose_mapping_file
 
 
 class Capability(StrEnum):
@@ -140,11 +141,7 @@ def _explain(error: Any) -> str:
 
 def load_profile(path: Path) -> PortalProfile:
     """Load and validate a portal profile; raise InputError naming file, line and field."""
-    root = compose_yaml_file(path)
-    data = yaml_data(root)
-    if not isinstance(data, dict) or root is None:
-        line = root.start_mark.line + 1 if root is not None else 1
-        raise InputError(f"{path}:{line}: expected a mapping with at least 'land'")
+    root, data = compose_mapping_file(path, "a mapping with at least 'land'")
     fields = {key: value for key, value in data.items() if key != "readings"}
     try:
         profile = PortalProfile.model_validate(fields)

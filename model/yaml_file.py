@@ -210,6 +210,17 @@ def yaml_data(root: yaml.Node | None) -> Any:
     return _data(root) if root is not None else None
 
 
+def compose_mapping_file(path: Path, expected: str) -> tuple[yaml.Node, dict[Any, Any]]:
+    """Read ``path`` as a YAML mapping: its node tree (for line numbers) and its data; a file
+    that is empty or not a mapping raises InputError naming the line and ``expected``."""
+    root = compose_yaml_file(path)
+    data = yaml_data(root)
+    if not isinstance(data, dict) or root is None:
+        line = root.start_mark.line + 1 if root is not None else 1
+        raise InputError(f"{path}:{line}: expected {expected}")
+    return root, data
+
+
 def load_data_yaml(text: str) -> Any:
     """Parse the project's own data YAML (catalog, registers) with the fastest safe loader."""
     return yaml.load(text, Loader=SAFE_LOADER)
@@ -220,6 +231,7 @@ __all__ = [
     "MAX_BYTES",
     "MAX_DEPTH",
     "SAFE_LOADER",
+    "compose_mapping_file",
     "compose_text",
     "compose_yaml_file",
     "load_data_yaml",

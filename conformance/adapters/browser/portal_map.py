@@ -37,8 +37,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from skc.conformance.adapters.operations import DECLARED
 from skc.model.errors import InputError, UnobservedError
-from skc.model.readings_file import compose_yaml_file, line_of, yaml_data
+from skc.model.readings_file import line_of
 from skc.model.sim.outcome import Outcome
+from skc.model.yaml_file import compose_mapping_file
 
 REFERENCE_MAP = Path(__file__).with_name("reference_map.yaml")
 
@@ -129,11 +130,7 @@ def _operation_problem(name: str, page: Page) -> str | None:
 
 def load_portal_map(path: Path) -> PortalMap:
     """Load and validate a portal map; InputError naming file, line, key and what was expected."""
-    root = compose_yaml_file(path)
-    data = yaml_data(root)
-    if not isinstance(data, dict) or root is None:
-        line = root.start_mark.line + 1 if root is not None else 1
-        raise InputError(f"{path}:{line}: expected a mapping with 'pages', 'success', 'messages'")
+    root, data = compose_mapping_file(path, "a mapping with 'pages', 'success', 'messages'")
     try:
         loaded = PortalMap.model_validate(data)
     except ValidationError as exc:
