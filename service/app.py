@@ -232,7 +232,10 @@ def create_app(config: ServiceConfig) -> Starlette:
         except (orjson.JSONDecodeError, ArgumentError) as exc:
             return problem("invalid-arguments", f"advance_clock: {exc}")
         with found.lock:
-            found.portal.clock.advance(timedelta(seconds=int(seconds)))  # type: ignore[call-overload]
+            try:
+                found.portal.clock.advance(timedelta(seconds=int(seconds)))  # type: ignore[call-overload]
+            except (OverflowError, ValueError) as exc:
+                return problem("invalid-arguments", f"advance_clock: {exc}")
             portals.save(found)
         return _json({"now": found.portal.clock.now().isoformat()})
 

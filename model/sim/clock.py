@@ -55,7 +55,12 @@ class VirtualClock:
         )
         if step < timedelta():
             raise ValueError(f"the virtual clock only moves forward; got a step of {step}")
-        self._instant += step
+        try:
+            self._instant += step
+        except OverflowError:
+            raise ValueError(
+                f"a step of {step} moves the virtual clock past the year 9999"
+            ) from None
         return self.now()
 
 

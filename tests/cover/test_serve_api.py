@@ -120,6 +120,24 @@ def test_arguments_that_break_the_declaration_are_a_400_problem_naming_the_argum
     assert "'card'" in null_card.json()["detail"]
 
 
+def test_clock_step_past_the_year_9999_is_a_400_problem_and_leaves_the_clock_alone(
+    served: httpx.Client,
+) -> None:
+    # Schemathesis sent {"seconds": 1936796200521} (61,000 years): it was a 500
+    portal = _portal(served)
+    before = served.post(f"/portals/{portal}/test/clock", json={"seconds": 0}, headers=HOOKS)
+    too_far = served.post(
+        f"/portals/{portal}/test/clock", json={"seconds": 1_936_796_200_521}, headers=HOOKS
+    )
+    beyond_timedelta = served.post(
+        f"/portals/{portal}/test/clock", json={"seconds": 10**20}, headers=HOOKS
+    )
+    after = served.post(f"/portals/{portal}/test/clock", json={"seconds": 0}, headers=HOOKS)
+    assert [too_far.status_code, beyond_timedelta.status_code] == [400, 400]
+    assert "9999" in too_far.json()["detail"]
+    assert after.json()["now"] == before.json()["now"]
+
+
 def test_test_hooks_and_back_office_refuse_a_request_without_the_token(
     served: httpx.Client,
 ) -> None:
