@@ -61,7 +61,8 @@ class FunctionConnection:
             raise AdapterError(f"the handler refused to move the clock: {outcome.rules}")
 
     def captured_token(self, address: str, kind: str) -> str | None:
-        """``captured_token``: the accepted outcome's value, or None."""
+        """``captured_token``: the accepted outcome's value (``""``: a mail without a link), or
+        None."""
         outcome = self.handler("captured_token", {"address": address, "kind": kind})
         return outcome.value if outcome.accepted and isinstance(outcome.value, str) else None
 

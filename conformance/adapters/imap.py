@@ -99,7 +99,7 @@ class ImapReader:
         return cls(settings, password)
 
     def token(self, address: str, kind: str) -> str | None:
-        """The token of the newest mail of ``kind`` to ``address`` (None for a mail without
+        """The token of the newest mail of ``kind`` to ``address`` (``""`` for a mail without
         a link), waiting for one up to the deadline."""
         settings = self.settings
         deadline = self._clock() + settings.deadline_s
@@ -109,7 +109,7 @@ class ImapReader:
                 self._collect(address)
                 found = self._kept.get(key)
             if found:
-                return found[-1]
+                return found[-1] or ""
             left = deadline - self._clock()
             if left <= 0:
                 raise AdapterError(

@@ -50,10 +50,11 @@ class MailSink:
             self.received += 1
 
     def token(self, address: str, kind: str) -> str | None:
-        """The token of the newest mail of ``kind`` to ``address``, or None."""
+        """The token of the newest mail of ``kind`` to ``address`` (``""`` for a mail without
+        a link), or None if none came."""
         with self._lock:
             found = self._tokens.get((address.casefold(), kind))
-        return found[-1] if found else None
+        return (found[-1] or "") if found else None
 
 
 _SINKS: dict[tuple[str, int], MailSink] = {}

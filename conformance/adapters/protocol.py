@@ -39,7 +39,8 @@ class Connection(Protocol):
         ...
 
     def captured_token(self, address: str, kind: str) -> str | None:
-        """The link token of the newest e-mail of ``kind`` to ``address`` (``mail_capture``)."""
+        """The link token of the newest e-mail of ``kind`` to ``address`` (``mail_capture``):
+        ``""`` when that mail carries no link (a notice), ``None`` when no such mail came."""
         ...
 
     def close(self) -> None:

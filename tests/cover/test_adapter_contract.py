@@ -49,8 +49,10 @@ def _portal_methods() -> dict[str, tuple[str, ...]]:
 def _delegating(
     rewrite: typing.Callable[[str, Outcome], Outcome] | None = None,
     land: str = "berlin",
+    drop_mail: str | None = None,
 ) -> FunctionAdapter:
-    """A function adapter in front of a fresh reference portal per connection."""
+    """A function adapter in front of a fresh reference portal per connection (one that
+    never sends the mails of kind ``drop_mail``)."""
 
     def fresh() -> typing.Callable[[str, Mapping[str, Value]], Outcome]:
         portal = InProcessAdapter(land).connect()  # type: ignore[arg-type]
@@ -60,7 +62,12 @@ def _delegating(
                 portal.advance_clock(timedelta(seconds=int(str(arguments["seconds"]))))
                 return Outcome(accepted=True)
             if operation == "captured_token":
-                token = portal.captured_token(str(arguments["address"]), str(arguments["kind"]))
+                kind = str(arguments["kind"])
+                token = (
+                    None
+                    if kind == drop_mail
+                    else portal.captured_token(str(arguments["address"]), kind)
+                )
                 return Outcome(accepted=token is not None, value=token)
             outcome = portal.call(operation, arguments)
             return rewrite(operation, outcome) if rewrite else outcome
@@ -151,6 +158,21 @@ def test_ids_compare_by_presence_when_the_portal_uses_other_ids() -> None:
         CheckContext(_delegating(other_ids), seed=1)
     )
     assert result.verdict is Verdict.PASS, result
+
+
+def test_notice_mail_is_read_as_an_empty_token_and_a_missing_one_fails_its_rule() -> None:
+    # "5. Sie erhalten eine Informationsmail an Ihre alte E-Mail-Adresse": a notice, no link
+    scenario = load_scenario(Path("scenarios/email-change.yaml"))
+    connection = InProcessAdapter("hamburg").connect()
+    assert connection.captured_token("nobody@example.org", "email_change_info") is None
+    sent = scenario_check(scenario).run(CheckContext(_delegating(land="hamburg"), seed=1))
+    dropped = scenario_check(scenario).run(
+        CheckContext(_delegating(land="hamburg", drop_mail="email_change_info"), seed=1)
+    )
+    assert sent.verdict is Verdict.PASS, sent
+    assert dropped.verdict is Verdict.FAIL
+    assert dropped.rule == "email_change.info_mail_to_old_address"
+    assert "email_change_info mail" in dropped.expected
 
 
 def test_collections_compare_by_size_when_the_portal_lists_one_too_many() -> None:

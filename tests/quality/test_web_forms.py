@@ -118,7 +118,8 @@ def forms_adapter(land: LandId, profile: PortalProfile | None = None) -> Functio
                 return Outcome(accepted=True)
             if operation == "captured_token":
                 token = instance.connection.captured_token(arguments["address"], arguments["kind"])
-                return Outcome(accepted=True, value=token) if token else rejected("sim.unknown_id")
+                found = token is not None  # "": a mail without a link
+                return Outcome(accepted=True, value=token) if found else rejected("sim.unknown_id")
             page = PAGE_OF.get(operation)
             if page is None:  # a query, the back office, or what only the browser does
                 with instance.lock:
