@@ -140,6 +140,14 @@ FLOW_BEHAVIOURS: Final[dict[str, str]] = {
         "the eID request of a registration or upgrade marks the pseudonym optional, though the "
         "portal needs it: a holder who deselects it is refused"
     ),
+    # organisation rights
+    "members_administer": (
+        "any member of the organisation may do what only administrators may (add "
+        "administrators, edit the organisation's data, manage services and members)"
+    ),
+    "grant_unsubscribed": (
+        "an administrator may grant a member a service the organisation has not subscribed"
+    ),
     "org_user_window_from_org_creation": (
         "an organisation user's link window counts from the organisation's registration, "
         "not from the mail to the user"

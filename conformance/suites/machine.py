@@ -144,13 +144,15 @@ def machine_check(
     stated_only: bool = False,
     share: float = 1.0,
     max_steps: int | None = None,
+    name: str = "state-machine",
 ) -> Check:
     """A check that runs ``machine`` with the time limits of ``time_rules`` the Land states.
 
     ``stated_only`` keeps out of the check's rules those the Land does not state (a machine
     that runs in every Land but probes, say, Berlin's reset link only there). ``share`` of the
     profile's examples (at least two) and at most ``max_steps`` steps each: for a machine whose
-    steps are slow (every eID step runs PACE on a virtual card)."""
+    steps are slow (every eID step runs PACE on a virtual card). ``name`` tells two machines
+    of one suite apart."""
     catalog = load_catalog()
     limits = tuple(
         r
@@ -174,9 +176,9 @@ def machine_check(
                 chosen = settings(chosen, max_examples=examples, stateful_step_count=steps)
             run_state_machine_as_test(machine_test, settings=chosen)  # type: ignore[arg-type]
 
-        return guarded(ctx, body, (), f"{suite}/state-machine")
+        return guarded(ctx, body, (), f"{suite}/{name}")
 
-    return Check(suite, "state-machine", rules, run)
+    return Check(suite, name, rules, run)
 
 
 __all__ = ["CITIZEN", "MAIL_CAPTURE", "MINOR", "LockstepMachine", "machine_check"]

@@ -16,6 +16,7 @@ from skc.conformance.suites.base import Check
 from skc.conformance.suites.eid import eid_checks
 from skc.conformance.suites.fields import field_checks
 from skc.conformance.suites.links import link_checks
+from skc.conformance.suites.org_rights import org_rights_checks
 from skc.conformance.suites.scenarios import scenario_checks
 from skc.conformance.suites.sessions import session_checks
 from skc.conformance.suites.stateful import stateful_checks
@@ -50,7 +51,8 @@ def plan(
     if "scenarios" in suites:
         checks += scenario_checks(land, scenario_dir)
     machines = (
-        *stateful_checks(land), *link_checks(land), *session_checks(land), *eid_checks(land)
+        *stateful_checks(land), *org_rights_checks(land), *link_checks(land),
+        *session_checks(land), *eid_checks(land),
     )  # fmt: skip
     checks += [c for c in machines if c.suite in suites]
     if "timing" in suites:

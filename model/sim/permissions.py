@@ -185,9 +185,10 @@ class Permissions(Flow):
     def _assignable(self, org: Organisation, service_id: str) -> None:
         stated = self.w.rules.stated("org.services.grant_only_subscribed")
         rule = "org.services.grant_only_subscribed" if stated else "sim.unknown_service"
-        require(service_id in org.services, rule, detail="not subscribed")
+        anything = self.w.rules.deviates("grant_unsubscribed")
+        require(anything or service_id in org.services, rule, detail="not subscribed")
         require(
-            org.services[service_id],
+            org.services.get(service_id, True),
             "org.services.assign_after_approval",
             detail="the service is not approved for the organisation yet",
         )
