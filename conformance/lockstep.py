@@ -360,7 +360,7 @@ class Lockstep:
             self.saved[0][step.save] = target_token
             self.saved[1][step.save] = model_token
         if (model_token is None) != (target_token is None):
-            sent = "a" if model_token is not None else "no"
+            sent = "one" if model_token is not None else "no"
             seen = "one" if target_token is not None else "none"
             how = Kind.MISSING_MAIL if model_token is not None else Kind.EXTRA_MAIL
             rule = step.rule or next(
