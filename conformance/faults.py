@@ -140,6 +140,10 @@ FLOW_BEHAVIOURS: Final[dict[str, str]] = {
         "the eID request of a registration or upgrade marks the pseudonym optional, though the "
         "portal needs it: a holder who deselects it is refused"
     ),
+    "idled_out_session_counts_as_active": (
+        "an answer that arrives after the session idled out is not mailed: the portal still "
+        "counts the session as active"
+    ),
     # organisation rights
     "members_administer": (
         "any member of the organisation may do what only administrators may (add "

@@ -169,7 +169,11 @@ class Mailbox(Flow):
         owner = self.w.accounts.get(vorgang.mailbox_id)
         if owner is not None and owner.live:
             quiet = self.w.rules.stated("notify.open_answer_goes_to_active_session")
-            if not (quiet and self.w.live_session_of(owner.id)):
+            if self.w.rules.deviates("idled_out_session_counts_as_active"):
+                active = any(s.account_id == owner.id for s in self.w.sessions.values())
+            else:
+                active = self.w.live_session_of(owner.id)
+            if not (quiet and active):
                 self.w.send(owner.email, "new_answer")
         return message.id
 
