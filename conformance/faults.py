@@ -144,6 +144,10 @@ FLOW_BEHAVIOURS: Final[dict[str, str]] = {
         "an answer that arrives after the session idled out is not mailed: the portal still "
         "counts the session as active"
     ),
+    "vertretung_last_day_excluded": (
+        "a Vertretung's date range ends the day before its last day (the end read as "
+        "exclusive), and starts a day early"
+    ),
     # organisation rights
     "members_administer": (
         "any member of the organisation may do what only administrators may (add "

@@ -21,6 +21,7 @@ from skc.conformance.suites.scenarios import scenario_checks
 from skc.conformance.suites.sessions import session_checks
 from skc.conformance.suites.stateful import stateful_checks
 from skc.conformance.suites.timing import timing_checks
+from skc.conformance.suites.vertretung import vertretung_checks
 from skc.model.ambiguity import Readings
 from skc.model.errors import UnknownNameError
 from skc.model.lands import LandId
@@ -51,8 +52,8 @@ def plan(
     if "scenarios" in suites:
         checks += scenario_checks(land, scenario_dir)
     machines = (
-        *stateful_checks(land), *org_rights_checks(land), *link_checks(land),
-        *session_checks(land), *eid_checks(land),
+        *stateful_checks(land), *org_rights_checks(land), *vertretung_checks(land),
+        *link_checks(land), *session_checks(land), *eid_checks(land),
     )  # fmt: skip
     checks += [c for c in machines if c.suite in suites]
     if "timing" in suites:

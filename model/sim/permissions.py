@@ -13,7 +13,7 @@ description and a group or person with access.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from skc.model.catalog import Scope
 from skc.model.sim.base import Flow, operation, require, require_other_land_account
@@ -54,6 +54,8 @@ class Permissions(Flow):
 
     def _vertretung_in_force(self, org: Organisation, deputy: str, principal: str) -> bool:
         today = self.w.clock.today()
+        if self.w.rules.deviates("vertretung_last_day_excluded"):
+            today += timedelta(days=1)  # a range ends a day early (its end read as exclusive)
         return any(
             v.deputy_id == deputy and v.principal_id == principal and v.active_on(today)
             for v in org.vertretungen.values()

@@ -1,5 +1,6 @@
-"""The organisation rights machine: planned where a Land's text describes organisations, it
-cites only what that Land states, and it finds a member who may administer."""
+"""The organisation rights and Vertretung machines: planned where a Land's text describes
+organisations (Vertretungen), they cite only what that Land states, pass the reference portal
+and find a seeded fault on its rule."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from skc.conformance.adapters import InProcessAdapter
 from skc.conformance.faults import shipped_faults
 from skc.conformance.suites.base import CheckContext
 from skc.conformance.suites.org_rights import org_rights_checks
+from skc.conformance.suites.vertretung import vertretung_checks
 from skc.conformance.verdicts import Verdict
 from skc.model.catalog import load_catalog
 from skc.model.lands import LANDS, LandId
@@ -27,25 +29,40 @@ def test_rights_machine_is_planned_where_organisations_are_described_with_stated
         assert all(catalog.stated(land, r) for r in check.rules)
 
 
-@pytest.mark.parametrize(
-    ("land", "fault", "rule"),
-    [
-        ("sachsen-anhalt", None, None),
-        (
-            "sachsen-anhalt",
-            "sachsen-anhalt-members-administer",
-            "org.admins.only_admins_administer",
-        ),
-        ("hamburg", "hamburg-grant-unsubscribed-service", "org.services.grant_only_subscribed"),
-        ("berlin", "berlin-master-user-cannot-set-password", "org.users.admin_sets_password"),
-    ],
-)
-def test_rights_machine_passes_the_reference_and_finds_a_fault_on_its_rule(
-    land: LandId, fault: str | None, rule: str | None
+@pytest.mark.parametrize("land", LANDS)
+def test_vertretung_machine_is_planned_only_where_the_text_describes_the_vertretung(
+    land: LandId,
 ) -> None:
-    (check,) = org_rights_checks(land)
+    checks = vertretung_checks(land)
+    assert [c.id for c in checks] == (
+        ["organisations/vertretung-machine"] if land == "berlin" else []
+    )
+
+
+CHECKS = {"rights": org_rights_checks, "vertretung": vertretung_checks}
+
+
+@pytest.mark.parametrize(
+    ("machine", "land", "fault", "rule"),
+    [
+        ("rights", "sachsen-anhalt", None, None),
+        ("rights", "sachsen-anhalt", "sachsen-anhalt-members-administer",
+         "org.admins.only_admins_administer"),
+        ("rights", "hamburg", "hamburg-grant-unsubscribed-service",
+         "org.services.grant_only_subscribed"),
+        ("rights", "berlin", "berlin-master-user-cannot-set-password",
+         "org.users.admin_sets_password"),
+        ("vertretung", "berlin", None, None),
+        ("vertretung", "berlin", "berlin-vertretung-ends-a-day-early",
+         "org.vertretung.date_range_optional"),
+    ],
+)  # fmt: skip
+def test_machine_passes_the_reference_and_finds_a_fault_on_its_rule(
+    machine: str, land: LandId, fault: str | None, rule: str | None
+) -> None:
+    (check,) = CHECKS[machine](land)
     adapter = InProcessAdapter(land, fault=shipped_faults()[fault] if fault else None)
-    result = check.run(CheckContext(adapter, seed=1))
+    result = check.run(CheckContext(adapter, seed=2))
     if fault is None:
         assert result.verdict is Verdict.PASS, result
     else:
