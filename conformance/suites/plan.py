@@ -19,6 +19,7 @@ from skc.conformance.suites.links import link_checks
 from skc.conformance.suites.org_rights import org_rights_checks
 from skc.conformance.suites.scenarios import scenario_checks
 from skc.conformance.suites.sessions import session_checks
+from skc.conformance.suites.shared_access import shared_access_checks
 from skc.conformance.suites.stateful import stateful_checks
 from skc.conformance.suites.timing import timing_checks
 from skc.conformance.suites.vertretung import vertretung_checks
@@ -53,7 +54,8 @@ def plan(
         checks += scenario_checks(land, scenario_dir)
     machines = (
         *stateful_checks(land), *org_rights_checks(land), *vertretung_checks(land),
-        *link_checks(land), *session_checks(land), *eid_checks(land),
+        *shared_access_checks(land), *link_checks(land), *session_checks(land),
+        *eid_checks(land),
     )  # fmt: skip
     checks += [c for c in machines if c.suite in suites]
     if "timing" in suites:

@@ -56,7 +56,8 @@ class Elster(Flow):
             )
         org.elster_org_id = elster_org_id  # irreversible
         account.elster_certificate = certificate_id
-        self.w.end_sessions(account.id)  # "Nach der Bestätigung werden Sie abgemeldet"
+        if not rules.deviates("elster_link_keeps_session"):
+            self.w.end_sessions(account.id)  # "Nach der Bestätigung werden Sie abgemeldet"
 
     @operation
     def unlink_elster(self, session_id: str) -> None:

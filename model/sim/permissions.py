@@ -259,7 +259,10 @@ class Permissions(Flow):
     def delete_group(self, session_id: str, group_id: str) -> None:
         org, group = self._group(session_id, group_id)
         del org.groups[group.id]
+        keep = self.w.rules.deviates("group_deletion_keeps_mailbox_access")
         for box in org.mailboxes.values():
+            if keep and group.id in box.groups:
+                box.persons |= group.members  # the members keep the access the group gave
             box.groups.discard(group.id)
 
     # --- Funktionspostfächer ------------------------------------------------------------------
