@@ -15,6 +15,7 @@ from typing import Final
 from skc.conformance.suites.base import Check
 from skc.conformance.suites.eid import eid_checks
 from skc.conformance.suites.fields import field_checks
+from skc.conformance.suites.interop import interop_checks
 from skc.conformance.suites.links import link_checks
 from skc.conformance.suites.org_rights import org_rights_checks
 from skc.conformance.suites.scenarios import scenario_checks
@@ -54,8 +55,8 @@ def plan(
         checks += scenario_checks(land, scenario_dir)
     machines = (
         *stateful_checks(land), *org_rights_checks(land), *vertretung_checks(land),
-        *shared_access_checks(land), *link_checks(land), *session_checks(land),
-        *eid_checks(land),
+        *shared_access_checks(land), *interop_checks(land), *link_checks(land),
+        *session_checks(land), *eid_checks(land),
     )  # fmt: skip
     checks += [c for c in machines if c.suite in suites]
     if "timing" in suites:
