@@ -148,6 +148,9 @@ FLOW_BEHAVIOURS: Final[dict[str, str]] = {
         "a Vertretung's date range ends the day before its last day (the end read as "
         "exclusive), and starts a day early"
     ),
+    "browser_close_logs_out": (
+        "closing the browser logs the user out (the portal ends the session when the page unloads)"
+    ),
     "elster_link_keeps_session": "linking an ELSTER certificate leaves the person logged in",
     "group_deletion_keeps_mailbox_access": (
         "deleting a group leaves its members the access to Funktionspostfächer it gave them"

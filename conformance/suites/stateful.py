@@ -37,7 +37,7 @@ class LifecycleMachine(LockstepMachine):
     RULES: ClassVar[tuple[str, ...]] = (
         "registration.consent_required", "registration.activation_link_lifetime",
         "login.email_is_username", "account.deletion", "session.idle_timeout",
-        "account.email_reuse_delay",
+        "account.email_reuse_delay", "logout.not_on_browser_close",
     )  # fmt: skip
     EMAILS: Final = ("eins@example.org", "zwei@example.org")
 
@@ -71,10 +71,14 @@ class LifecycleMachine(LockstepMachine):
     @precondition(lambda self: bool({"s0", "s1"} & self.saved))
     @rule(data=st.data())
     def act(self, data: st.DataObject) -> None:
-        """Use, leave or delete a logged-in account."""
+        """Use, leave (log out, or close the browser) or delete a logged-in account."""
         session = data.draw(st.sampled_from(sorted({"s0", "s1"} & self.saved)), label="session")
-        op = data.draw(st.sampled_from(("ping", "logout", "delete_account")), label="op")
-        rule_id = "account.deletion" if op == "delete_account" else "session.idle_timeout"
+        ops = ("ping", "logout", "delete_account", "close_browser")
+        op = data.draw(st.sampled_from(ops), label="op")
+        rule_id = {
+            "delete_account": "account.deletion",
+            "close_browser": self.cite("logout.not_on_browser_close"),
+        }.get(op, "session.idle_timeout")
         if self.do(op, rule_id, session=f"${session}").accepted and op == "ping":
             self.mark("session.idle_timeout", session)
 

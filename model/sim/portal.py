@@ -189,7 +189,8 @@ class ReferencePortal(OrganisationAPI):
 
     def close_browser(self, session: str) -> Outcome:
         """Close the browser without logging out: the portal notices nothing."""
-        del session
+        if self._w.rules.deviates("browser_close_logs_out"):
+            self._w.sessions.pop(session, None)  # a portal that logs out when the page unloads
         return Outcome(accepted=True, detail="closing the browser does not log out")
 
     def ping(self, session: str) -> Outcome:
