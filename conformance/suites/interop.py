@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import rule
 
 from skc.conformance.suites.base import Check, Pairs
-from skc.conformance.suites.machine import LockstepMachine, machine_check
-from skc.model.catalog import load_catalog
+from skc.conformance.suites.machine import LockstepMachine, machine_where_stated
 from skc.model.lands import LANDS, LandId
 
 SERVICES: Final = {"offen": True, "nur-hier": False}  # service -> allows other accounts
@@ -88,11 +87,7 @@ class InteropMachine(LockstepMachine):
 
 def interop_checks(land: LandId) -> list[Check]:
     """The interoperability machine, where the Land's text describes another Land's accounts."""
-    if not any(load_catalog().stated(land, r) for r in _RULES):
-        return []
-    return [
-        machine_check(land, "lifecycle", InteropMachine, stated_only=True, name="interop-machine")
-    ]
+    return machine_where_stated(land, "lifecycle", InteropMachine, "interop-machine", _RULES)
 
 
 __all__ = ["InteropMachine", "interop_checks"]

@@ -14,6 +14,7 @@ check to check). Each instance's pair is closed in ``teardown``, at the end of i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any, ClassVar, Final
 
@@ -181,4 +182,18 @@ def machine_check(
     return Check(suite, name, rules, run)
 
 
-__all__ = ["CITIZEN", "MAIL_CAPTURE", "MINOR", "LockstepMachine", "machine_check"]
+def machine_where_stated(
+    land: LandId, suite: str, machine: type[LockstepMachine], name: str, any_of: Iterable[str]
+) -> list[Check]:
+    """``machine`` as a check of ``suite`` named ``name``, citing only the rules the Land
+    states, if the Land states any of ``any_of``; no check otherwise."""
+    catalog = load_catalog()
+    if not any(catalog.stated(land, rule_id) for rule_id in any_of):
+        return []
+    return [machine_check(land, suite, machine, stated_only=True, name=name)]
+
+
+__all__ = [
+    "CITIZEN", "MAIL_CAPTURE", "MINOR", "LockstepMachine", "machine_check",
+    "machine_where_stated",
+]  # fmt: skip

@@ -20,8 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
 
 from skc.conformance.suites.base import Check, Pairs
-from skc.conformance.suites.machine import MAIL_CAPTURE, LockstepMachine, machine_check
-from skc.model.catalog import load_catalog
+from skc.conformance.suites.machine import MAIL_CAPTURE, LockstepMachine, machine_where_stated
 from skc.model.lands import LandId
 from skc.model.sim.outcome import Outcome
 from skc.model.sim.scenarios import ADULT, PHONE
@@ -297,14 +296,8 @@ class OrgRightsMachine(LockstepMachine):
 
 def org_rights_checks(land: LandId) -> list[Check]:
     """The rights machine, where the Land's text describes organisation accounts."""
-    catalog = load_catalog()
-    if not any(catalog.stated(land, r) for r in OrgRightsMachine.RULES if r.startswith("org.")):
-        return []
-    return [
-        machine_check(
-            land, "organisations", OrgRightsMachine, stated_only=True, name="rights-machine"
-        )
-    ]
+    own = [r for r in OrgRightsMachine.RULES if r.startswith("org.")]
+    return machine_where_stated(land, "organisations", OrgRightsMachine, "rights-machine", own)
 
 
 __all__ = ["OrgRightsMachine", "Person", "org_rights_checks"]

@@ -17,8 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
 
 from skc.conformance.suites.base import Check, Pairs
-from skc.conformance.suites.machine import MAIL_CAPTURE, LockstepMachine, machine_check
-from skc.model.catalog import load_catalog
+from skc.conformance.suites.machine import MAIL_CAPTURE, LockstepMachine, machine_where_stated
 from skc.model.lands import LandId
 from skc.model.sim.scenarios import ADULT, PHONE
 
@@ -235,14 +234,10 @@ class SharedAccessMachine(LockstepMachine):
 def shared_access_checks(land: LandId) -> list[Check]:
     """The shared-access machine, where the Land's text describes Funktionspostfächer or
     ELSTER certificates."""
-    catalog = load_catalog()
-    stated = [r for r in SharedAccessMachine.RULES if r.startswith((_BOX, _ELSTER))]
-    if not any(catalog.stated(land, r) for r in stated):
-        return []
-    return [
-        machine_check(land, "organisations", SharedAccessMachine, stated_only=True,
-                      name="shared-access-machine")
-    ]  # fmt: skip
+    own = [r for r in SharedAccessMachine.RULES if r.startswith((_BOX, _ELSTER))]
+    return machine_where_stated(
+        land, "organisations", SharedAccessMachine, "shared-access-machine", own
+    )
 
 
 __all__ = ["SharedAccessMachine", "shared_access_checks"]

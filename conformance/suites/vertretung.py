@@ -19,8 +19,7 @@ from hypothesis.stateful import precondition, rule
 
 from skc.conformance.profile import Capability
 from skc.conformance.suites.base import Check, Pairs
-from skc.conformance.suites.machine import MAIL_CAPTURE, LockstepMachine, machine_check
-from skc.model.catalog import load_catalog
+from skc.conformance.suites.machine import MAIL_CAPTURE, LockstepMachine, machine_where_stated
 from skc.model.lands import LandId
 from skc.model.sim.clock import BERLIN, DEFAULT_START, start_of_next_day
 from skc.model.sim.scenarios import ADULT, PHONE
@@ -184,12 +183,9 @@ class VertretungMachine(LockstepMachine):
 
 def vertretung_checks(land: LandId) -> list[Check]:
     """The Vertretung machine, where the Land's text describes the Vertretung."""
-    if not load_catalog().stated(land, _MANAGES):
-        return []
-    return [
-        machine_check(land, "organisations", VertretungMachine, stated_only=True,
-                      name="vertretung-machine")
-    ]  # fmt: skip
+    return machine_where_stated(
+        land, "organisations", VertretungMachine, "vertretung-machine", (_MANAGES,)
+    )
 
 
 __all__ = ["VertretungMachine", "vertretung_checks"]
