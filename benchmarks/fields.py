@@ -2,16 +2,20 @@
 
 ``bench_field_suite`` times the field suite of one Land in the CI profile (in-process, the
 median of a few runs, wall and CPU time); ``bench_generation`` prints the cost of one drawn
-example of each field's strategies as a ratio to a plain ``st.text`` draw. Figures are
-printed, never asserted. Run ``python -m benchmarks.fields`` for these alone.
+example of each field's strategies as a ratio to a plain ``st.text`` draw; ``compare_trees``
+times the field suite against another checkout's (``--against``). Figures are printed, never
+asserted. Run ``python -m benchmarks.fields`` for these alone.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -86,6 +90,42 @@ def bench_generation(land: LandId = "berlin", examples: int = EXAMPLES) -> None:
         print(f"  {name:22} {took * 1e6:8.0f} µs  ratio {took / base:5.1f}")
 
 
+_ONE_SUITE = """
+import sys, time
+from skc.conformance.runner import RunConfig, run
+started = time.process_time()
+run(RunConfig(lands=(sys.argv[1],), seed=1, suites=("fields",), out=None))
+print(time.process_time() - started)
+"""
+
+
+def _suite_cpu(tree: Path, land: LandId, hash_seed: int) -> float:
+    """CPU seconds of the field suite with the code of ``tree`` in a new process."""
+    env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONHASHSEED": str(hash_seed)}
+    done = subprocess.run(
+        [sys.executable, "-c", _ONE_SUITE, land], env=env, capture_output=True, text=True,
+        check=True, timeout=600,
+    )  # fmt: skip
+    return float(done.stdout.split()[-1])
+
+
+def compare_trees(before: Path, land: LandId = "berlin", pairs: int = 6) -> None:
+    """The field suite with this tree's code against another checkout's (``before``), in
+    alternating processes, each pair under its own hash seed: the median of the pairs' ratios
+    (on a shared machine one process may run 40 % slower than the next with the same work)."""
+    here = Path(__file__).resolve().parent.parent
+    ratios = []
+    print(f"\nfield suite, {land}, CI profile, seed 1: {here} against {before}")
+    for hash_seed in range(21, 21 + pairs):
+        old = _suite_cpu(before, land, hash_seed)
+        new = _suite_cpu(here, land, hash_seed)
+        ratios.append(new / old)
+        print(
+            f"  hash seed {hash_seed}: {old:6.2f} s before, {new:6.2f} s now, ratio {new / old:.2f}"
+        )
+    print(f"  median ratio of the {pairs} pairs: {statistics.median(ratios):.2f}")
+
+
 def main() -> None:
     """Run the field-suite and generation benchmarks."""
     bench_generation()
@@ -93,7 +133,10 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1:  # python -m benchmarks.fields ROUNDS: the field suite alone
+    if len(sys.argv) > 2 and sys.argv[1] == "--against":
+        # python -m benchmarks.fields --against CHECKOUT [PAIRS]: this tree against another
+        compare_trees(Path(sys.argv[2]), pairs=int(sys.argv[3]) if len(sys.argv) > 3 else 6)
+    elif len(sys.argv) > 1:  # python -m benchmarks.fields ROUNDS: the field suite alone
         bench_field_suite(rounds=int(sys.argv[1]))
     else:
         main()

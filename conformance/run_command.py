@@ -124,6 +124,7 @@ def build_config(
         scenario_dir=scenarios,
         profile_path=profile,
         expected_path=expected_failures,
+        allow_remote=allow_remote,
     )
     for land in config.lands:
         adapter_for(config, land)  # an unknown target or factory fails here, before any output
@@ -143,7 +144,7 @@ def with_wall_clock(config: RunConfig) -> RunConfig:
     )
     base = config.profile or reference_profile(config.lands[0])
     wall = base.wall_clock.model_copy(update={"enabled": True, "only": timing})
-    return replace(config, profile=base.model_copy(update={"wall_clock": wall}))
+    return replace(config, profile=base.model_copy(update={"wall_clock": wall}), wall_clock=True)
 
 
 def announce_wall_clock(config: RunConfig, console: Console) -> None:

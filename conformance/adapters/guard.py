@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from types import TracebackType
-from typing import Final, Generic, TypeVar
+from typing import Final, Generic, NoReturn, TypeVar
 
 from skc.conformance.adapters.protocol import Adapter, Connection, Value
 from skc.conformance.profile import PortalProfile
@@ -127,9 +127,10 @@ class CallGuard:
         """
         self._wait_for_rate()
         if inline:
-            job: _Job[T] = _Job(fn)
-            job.run()
-            return self._outcome(what, job)
+            try:
+                return fn()
+            except BaseException as exc:
+                return self._failed(what, exc)
         if self._worker is None:
             self._worker = _Worker()
         job = _Job(fn)
@@ -144,11 +145,16 @@ class CallGuard:
             )
         return self._outcome(what, job)
 
-    @staticmethod
-    def _outcome(what: str, job: _Job[T]) -> T:
-        error = job.error
-        if error is None:
+    @classmethod
+    def _outcome(cls, what: str, job: _Job[T]) -> T:
+        if job.error is None:
             return job.result  # type: ignore[return-value]
+        return cls._failed(what, job.error)
+
+    @staticmethod
+    def _failed(what: str, error: BaseException) -> NoReturn:
+        """Raise what a failed call becomes: adapter errors as they are, timeouts as adapter
+        timeouts, other exceptions as adapter errors naming the call."""
         if isinstance(error, AdapterError):
             raise error
         if isinstance(error, TimeoutError):

@@ -8,6 +8,7 @@ and strategies use too. A rule a Land does not state yields ``None``: no invente
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 
 from skc.model.ambiguity import Readings, default_readings
@@ -17,18 +18,45 @@ from skc.model.parameters import resolve_param
 from skc.model.validators import validate
 
 _UNITS = ("minutes", "hours", "days")
+_SHARED_LIMIT = 64  # (Land, readings) pairs whose resolved parameters are kept
+
+ParamCache = dict[tuple[str, str], ParamValue]
+_SHARED: dict[tuple[LandId, Readings], tuple[ParamCache, dict[str, timedelta | None]]] = {}
+
+
+def _shared_caches(
+    land: LandId, readings: Readings
+) -> tuple[ParamCache, dict[str, timedelta | None]]:
+    """The resolved parameters and limits of one Land under one set of readings, shared by
+    every :class:`LandRules` of that pair (the simulation builds one per portal instance)."""
+    key = (land, readings)
+    caches = _SHARED.get(key)
+    if caches is None:
+        if len(_SHARED) >= _SHARED_LIMIT:
+            _SHARED.clear()
+        caches = _SHARED[key] = ({}, {})
+    return caches
+
+
+@functools.cache
+def _stated_prefix(land: LandId, prefix: str) -> bool:
+    return any(rule.id.startswith(prefix) and rule.stated(land) for rule in load_catalog())
 
 
 class LandRules:
     """The catalog and the chosen readings, seen from one Land."""
 
-    __slots__ = ("_cache", "catalog", "land", "readings")
+    __slots__ = ("_cache", "_limits", "catalog", "land", "readings")
 
     def __init__(self, land: LandId, readings: Readings | None = None) -> None:
         self.land = land
         self.readings = readings if readings is not None else default_readings()
         self.catalog = load_catalog()
-        self._cache: dict[tuple[str, str], ParamValue] = {}
+        # The plain resolver's answers depend on the Land and the readings alone, so they are
+        # shared; a subclass that changes parameters (a seeded fault, a sweep) keeps its
+        # limits to itself, since they are read through its own ``param``.
+        self._cache, shared_limits = _shared_caches(land, self.readings)
+        self._limits = shared_limits if type(self) is LandRules else {}
 
     def stated(self, rule_id: str) -> bool:
         """Tell whether the Land states the rule (an unknown id raises UnknownNameError)."""
@@ -40,7 +68,7 @@ class LandRules:
 
     def stated_family_prefix(self, prefix: str) -> bool:
         """Tell whether the Land states any rule whose id starts with ``prefix``."""
-        return any(rule.id.startswith(prefix) and rule.stated(self.land) for rule in self.catalog)
+        return _stated_prefix(self.land, prefix)
 
     def param(self, rule_id: str, name: str) -> ParamValue:
         """The rule's parameter for this Land under the readings (the shared resolver)."""
@@ -70,11 +98,16 @@ class LandRules:
 
     def duration(self, rule_id: str) -> timedelta | None:
         """The rule's time limit (from a ``minutes``, ``hours`` or ``days`` parameter), or None."""
+        if rule_id in self._limits:
+            return self._limits[rule_id]
+        limit = None
         for unit in _UNITS:
             amount = self.int_param(rule_id, unit)
             if amount is not None:
-                return timedelta(**{unit: amount})
-        return None
+                limit = timedelta(**{unit: amount})
+                break
+        self._limits[rule_id] = limit
+        return limit
 
     def expired(self, since: datetime, limit: timedelta | None, now: datetime) -> bool:
         """Tell whether ``limit`` has run out at ``now``; None never runs out.

@@ -5,6 +5,7 @@ import os
 import shlex
 import signal
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -212,6 +213,17 @@ def test_replay_command_is_shell_quoted_and_complete_when_inputs_have_spaces(
     assert options["--fault"] == "berlin-timeout-20-minutes"
     assert options["--out"] != str((folder / "out").resolve())
     assert Path(options["--out"]).is_relative_to((folder / "out").resolve())
+
+
+def test_replay_command_repeats_allow_remote_and_wall_clock_when_the_run_had_them() -> None:
+    plain = RunConfig(lands=("berlin",), seed=9, target="http://portal.example:8080")
+    assert "--allow-remote" not in shlex.split(plain.replay_command("berlin", TIMEOUT_CHECK))
+    assert "--wall-clock" not in shlex.split(plain.replay_command("berlin", TIMEOUT_CHECK))
+    live = replace(plain, allow_remote=True, wall_clock=True)
+    argv = shlex.split(live.replay_command("berlin", TIMEOUT_CHECK))
+    assert "--allow-remote" in argv
+    assert "--wall-clock" in argv
+    assert argv[argv.index("--target") + 1] == "http://portal.example:8080"
 
 
 def test_junit_durations_add_up_to_the_check_time_when_a_check_covers_many_rules(

@@ -304,6 +304,14 @@ def test_run_plans_only_the_replayed_rule_and_announces_nothing_without_the_flag
     assert console.export_text() == ""
 
 
+def test_a_wall_clock_run_prints_replay_commands_that_wait_in_real_time_too(
+    tmp_path: Path,
+) -> None:
+    replay = _config(tmp_path, wall_clock=True).replay_command("berlin", "timing/x")
+    assert "--wall-clock" in replay.split()
+    assert "--wall-clock" not in _config(tmp_path).replay_command("berlin", "timing/x").split()
+
+
 def test_skc_run_wall_clock_announces_then_reports_capped_limits_inconclusive_when_run(
     tmp_path: Path,
 ) -> None:
