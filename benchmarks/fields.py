@@ -92,6 +92,8 @@ def bench_generation(land: LandId = "berlin", examples: int = EXAMPLES) -> None:
 
 _ONE_SUITE = """
 import sys, time
+import skc
+assert skc.__file__.startswith(sys.argv[2]), (skc.__file__, sys.argv[2])
 from skc.conformance.runner import RunConfig, run
 started = time.process_time()
 run(RunConfig(lands=(sys.argv[1],), seed=1, suites=("fields",), out=None))
@@ -101,10 +103,11 @@ print(time.process_time() - started)
 
 def _suite_cpu(tree: Path, land: LandId, hash_seed: int) -> float:
     """CPU seconds of the field suite with the code of ``tree`` in a new process."""
+    # run in the tree: ``python -c`` puts the working directory first on the path
     env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONHASHSEED": str(hash_seed)}
     done = subprocess.run(
-        [sys.executable, "-c", _ONE_SUITE, land], env=env, capture_output=True, text=True,
-        check=True, timeout=600,
+        [sys.executable, "-c", _ONE_SUITE, land, str(tree)], env=env, capture_output=True,
+        text=True, check=True, timeout=600, cwd=tree,
     )  # fmt: skip
     return float(done.stdout.split()[-1])
 

@@ -59,6 +59,7 @@ from skc.conformance.steps import Step, secret_values
 from skc.conformance.suites.base import Check, CheckContext, CheckResult
 from skc.conformance.suites.plan import SUITES, plan
 from skc.conformance.verdicts import Verdict
+from skc.conformance.wallclock import RUN_SCOPE, end_started_probes
 from skc.model.catalog import load_catalog
 from skc.model.errors import UnknownNameError
 from skc.model.lands import LandId
@@ -197,6 +198,7 @@ class Session:
     namespace: AccountNamespace = field(default_factory=AccountNamespace)
     guard: CallGuard = field(default_factory=CallGuard)
     adapters: dict[LandId, Adapter] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # the run's own, beside the checks'
 
     def adapter(self, land: LandId) -> Adapter:
         """The run's adapter for a Land, made once."""
@@ -258,6 +260,20 @@ class Session:
         finished = CheckFinished(land, check.id, results, accounts, round(took, 4))
         self.handler.handle(finished)
         return finished
+
+    def end_wall_clock_probes(self) -> None:
+        """Wall-clock probes the run leaves running (interrupted, or stopped at a finding):
+        their waits are called off, their clean-up awaited, and the accounts they created
+        listed like any check's."""
+        for probe in end_started_probes(self):
+            scrub = self.scrubber.with_secrets(set(probe.secrets))
+            self.secrets_seen |= probe.secrets
+            accounts = tuple(replace(e, cleanup=scrub(e.cleanup)) for e in probe.ledger)
+            self.state.ledger.extend(accounts)
+            if probe.unfinished is not None:
+                self.warnings.append(f"{probe.land} timing/{probe.rule}: {probe.unfinished}")
+            check = f"timing/{probe.rule}"
+            self.handler.handle(CheckFinished(probe.land, check, (), accounts, 0.0))
 
     def _evidence(self, land: LandId, check: Check, verdict: Verdict) -> tuple[str, ...]:
         """A failing check's screenshot and trace from an adapter that keeps them (the browser
@@ -354,7 +370,7 @@ class Session:
             checks_run=state.checks_run, interrupted=interrupted,
         )  # fmt: skip
         left = tuple(e.address for e in state.ledger if not e.cleaned_up)
-        warnings = tuple(sorted({w for r in state.results for w in r.warnings}))
+        warnings = tuple(sorted({w for r in state.results for w in r.warnings} | {*self.warnings}))
         summary = RunSummary(
             status=status, status_reason=reason, counts=dict(count(state.results)),
             certification=certification, unexpected_passes=unexpected,
@@ -447,6 +463,7 @@ def _run(
     bus = Broadcast(handlers)
     session = Session(config, bus)
     interrupted = False
+    scope = RUN_SCOPE.set(session)
     try:
         header = session.start()
         try:
@@ -458,8 +475,10 @@ def _run(
                     break
         except KeyboardInterrupt:
             interrupted = True
+        session.end_wall_clock_probes()
         summary = session.finish(interrupted=interrupted)
     finally:
+        RUN_SCOPE.reset(scope)
         bus.close()
     return RunReport(
         header, tuple(session.state.results), summary, tuple(session.state.ledger),

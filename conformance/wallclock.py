@@ -21,7 +21,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Protocol
@@ -37,8 +39,15 @@ from skc.model.sim.outcome import Outcome
 from skc.model.sim.rules import LandRules
 
 
+class ProbeCancelled(BaseException):
+    """The run ended while a wall-clock probe waited: the probe stops where it is and cleans
+    up what it created. A BaseException, so neither Hypothesis nor a check's verdict takes it
+    for a failure of the portal."""
+
+
 class Clock(Protocol):
-    """Where real time comes from: a monotonic reading in seconds and a way to wait."""
+    """Where real time comes from: a monotonic reading in seconds, a way to wait, and a way
+    to call every wait off."""
 
     def now(self) -> float:
         """Seconds on a monotonic scale."""
@@ -53,9 +62,16 @@ class Clock(Protocol):
         only when every running probe waits)."""
         ...
 
+    def cancel(self) -> None:
+        """Wake every waiting probe with :class:`ProbeCancelled`; later waits raise it at once."""
+        ...
+
 
 class RealClock:
-    """The production clock: ``time.monotonic`` and ``time.sleep``."""
+    """The production clock: ``time.monotonic``, and waits that :meth:`cancel` cuts short."""
+
+    def __init__(self) -> None:
+        self._cancelled = threading.Event()
 
     def __repr__(self) -> str:
         return "RealClock()"
@@ -65,9 +81,13 @@ class RealClock:
         return time.monotonic()
 
     def sleep(self, seconds: float) -> None:
-        """``time.sleep`` (nothing for zero or less)."""
-        if seconds > 0:
-            time.sleep(seconds)
+        """Wait ``seconds`` (nothing for zero or less); raise ProbeCancelled once cancelled."""
+        if self._cancelled.wait(max(seconds, 0)):
+            raise ProbeCancelled("the run ended while the probe waited")
+
+    def cancel(self) -> None:
+        """Call every wait off."""
+        self._cancelled.set()
 
     @contextmanager
     def running(self) -> Iterator[None]:
@@ -206,6 +226,38 @@ def share_of(profile: PortalProfile, threads: int) -> CallGuard:
     return CallGuard(whole.timeout_s, rate / threads if rate else None)
 
 
+@dataclass(frozen=True)
+class Unreported:
+    """A probe the run ended before its check reported it: the accounts it created (cleaned
+    up or not), or why they are unknown."""
+
+    land: LandId
+    rule: str
+    ledger: tuple[LedgerEntry, ...]
+    secrets: frozenset[str]
+    unfinished: str | None = None  # the probe did not end within the deadline
+
+
+# The run whose checks are running in this context (set by the runner): probes started by
+# its checks are ended with it, never another run's.
+RUN_SCOPE: ContextVar[object | None] = ContextVar("skc_wall_clock_run", default=None)
+_STARTED: dict[int, list[Concurrent]] = {}  # id of a run scope -> its probes, in start order
+_STARTED_LOCK = threading.Lock()
+
+
+def end_started_probes(scope: object, deadline_s: float = 120.0) -> list[Unreported]:
+    """Call off every wall-clock probe the run ``scope`` started that is still running (the
+    run was interrupted or stopped early) and wait up to ``deadline_s`` for each to clean up;
+    return the accounts of every probe no check has reported, so the run can list them."""
+    with _STARTED_LOCK:
+        started = _STARTED.pop(id(scope), [])
+    until = time.monotonic() + deadline_s
+    left: list[Unreported] = []
+    for concurrent in started:
+        left += concurrent.end(until)
+    return left
+
+
 class Concurrent:
     """The wall-clock probes of one Land's timing checks, all started by the first to run.
 
@@ -213,13 +265,15 @@ class Concurrent:
     the profile's ``wall_clock.only`` lets through (all, when unset), two threads per rule,
     and each check then waits for its own rule. Each thread has its own call guard with its
     share of the profile's rate limit. Accounts and secrets a probe used go to the context of
-    the check that reports it."""
+    the check that reports it; :func:`end_started_probes` ends and collects the others."""
 
     def __init__(self, sides: dict[str, Side], clock: Clock) -> None:
         self.sides = sides
         self.clock = clock
+        self.land: LandId | None = None
         self._lock = threading.Lock()
         self._futures: dict[str, Future[_Outcome]] = {}
+        self._reported: set[str] = set()
         self._go = threading.Event()  # set once every first probe is running
 
     def __repr__(self) -> str:
@@ -229,6 +283,9 @@ class Concurrent:
         """The verdict of ``rule``'s probe (both sides), starting the Land's probes first."""
         with self._lock:
             if not self._futures:
+                self.land = ctx.profile.land
+                with _STARTED_LOCK:
+                    _STARTED.setdefault(id(RUN_SCOPE.get()), []).append(self)
                 only = ctx.profile.wall_clock.only
                 names = []
                 for name in self.sides:
@@ -243,9 +300,32 @@ class Concurrent:
                 self._futures[rule] = self._start(rule, ctx, 2)
             future = self._futures[rule]
         outcome = future.result()
+        with self._lock:
+            self._reported.add(rule)
         ctx.ledger.extend(outcome.ledger)
         ctx.secrets_used.update(outcome.secrets)
         return outcome.result
+
+    def end(self, until: float) -> list[Unreported]:
+        """Cancel the waits and collect the probes no check reported (waiting for their
+        clean-up up to the monotonic time ``until``)."""
+        self.clock.cancel()
+        with self._lock:
+            pending = {r: f for r, f in self._futures.items() if r not in self._reported}
+            self._reported |= set(pending)
+        land = self.land
+        left: list[Unreported] = []
+        if land is None:  # nothing was started
+            return left
+        for rule, future in pending.items():
+            try:
+                outcome = future.result(timeout=max(until - time.monotonic(), 0))
+            except FutureTimeout:
+                why = "the probe was still cleaning up when the run ended"
+                left.append(Unreported(land, rule, (), frozenset(), unfinished=why))
+                continue
+            left.append(Unreported(land, rule, tuple(outcome.ledger), frozenset(outcome.secrets)))
+        return left
 
     def _start(self, rule: str, ctx: CheckContext, threads: int) -> Future[_Outcome]:
         margin = ctx.profile.wall_clock.margin_s
@@ -276,6 +356,8 @@ class Concurrent:
                 self._go.wait()
                 try:
                     result = side(ctx, offset)
+                except ProbeCancelled as stop:  # the pair cleaned up as it closed
+                    result = CheckResult(Verdict.INCONCLUSIVE, (rule,), reason=str(stop))
                 except Exception as exc:  # a harness bug: never a portal verdict
                     reason = f"harness error {type(exc).__name__}: {exc}"
                     result = CheckResult(Verdict.ERROR, (rule,), reason=reason)
@@ -294,6 +376,8 @@ def limit_probes(profile: PortalProfile, rule: str, offset: int) -> set[Probe]:
 
 
 __all__ = [
-    "Clock", "Concurrent", "PlannedWait", "RealClock", "Side", "announce", "duration", "gap_s",
-    "limit_probes", "longest_wait_s", "planned_wait", "planned_waits", "share_of", "unprobed",
+    "RUN_SCOPE", "Clock", "Concurrent", "PlannedWait", "ProbeCancelled", "RealClock", "Side",
+    "Unreported",
+    "announce", "duration", "end_started_probes", "gap_s", "limit_probes", "longest_wait_s",
+    "planned_wait", "planned_waits", "share_of", "unprobed",
 ]  # fmt: skip

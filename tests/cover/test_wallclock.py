@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import contextvars
 import itertools
+import json
+import os
+import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,11 +28,20 @@ from skc.conformance.profile import (
     reference_profile,
 )
 from skc.conformance.run_command import announce_wall_clock, build_config
-from skc.conformance.runner import RunConfig
+from skc.conformance.runner import RunConfig, run
 from skc.conformance.suites.base import CheckContext, CheckResult
 from skc.conformance.suites.timing import timing_checks
 from skc.conformance.verdicts import Verdict
-from skc.conformance.wallclock import Concurrent, announce, duration, planned_waits
+from skc.conformance.wallclock import (
+    RUN_SCOPE,
+    Concurrent,
+    ProbeCancelled,
+    RealClock,
+    announce,
+    duration,
+    end_started_probes,
+    planned_waits,
+)
 from skc.model.errors import InputError
 from skc.model.lands import LandId
 from skc.model.sim.clock import VirtualClock
@@ -52,6 +66,9 @@ class SimulatedTime:
     def now(self) -> float:
         with self._cond:
             return self._now
+
+    def cancel(self) -> None:
+        raise AssertionError("these tests never end a probe early")
 
     def attach(self, clock: VirtualClock) -> None:
         with self._cond:
@@ -326,3 +343,88 @@ def test_skc_run_wall_clock_announces_then_reports_capped_limits_inconclusive_wh
     assert "wall clock: berlin session.idle_timeout: not probed" in result.output
     assert "no timing probe fits within wall_clock.max_wait_s" in result.output
     assert result.output.index("wall clock:") < result.output.index("Rules per Land")
+
+
+class StuckTime:
+    """Real time that never passes: every wait lasts until the probes are called off."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._cancelled = False
+        self.waiting = 0
+
+    def now(self) -> float:
+        return 0.0
+
+    def sleep(self, seconds: float) -> None:
+        with self._cond:
+            self.waiting += 1
+            self._cond.notify_all()
+            if not self._cond.wait_for(lambda: self._cancelled, timeout=20):
+                raise AssertionError("the probe was never called off")
+            raise ProbeCancelled("called off")
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        yield
+
+    def cancel(self) -> None:
+        with self._cond:
+            self._cancelled = True
+            self._cond.notify_all()
+
+    def until_waiting(self, probes: int) -> None:
+        with self._cond:
+            assert self._cond.wait_for(lambda: self.waiting >= probes, timeout=20)
+
+
+def test_ending_a_run_calls_off_its_waiting_probes_and_lists_their_accounts_cleaned_up() -> None:
+    time = StuckTime()
+    rule = "session.idle_timeout"
+    profile = _profile("berlin", only=(rule,))
+    check = next(c for c in timing_checks("berlin", clock=time) if c.name == rule)
+    scope, other_run = object(), object()
+    context = contextvars.copy_context()
+    context.run(RUN_SCOPE.set, scope)
+    ctx = CheckContext(InProcessAdapter("berlin", profile), 1, "live")
+    thread = threading.Thread(target=context.run, args=(check.run, ctx), daemon=True)
+    thread.start()
+    time.until_waiting(2)  # both sides of the probe wait for the limit
+    assert end_started_probes(other_run) == []  # another run's end leaves them alone
+    [left] = end_started_probes(scope, deadline_s=20)
+    assert (left.land, left.rule, left.unfinished) == ("berlin", rule, None)
+    assert len(left.ledger) == 2  # one account a side, each deleted as its pair closed
+    assert all(entry.cleaned_up and entry.check == f"timing/{rule}" for entry in left.ledger)
+    assert left.secrets
+    thread.join(timeout=20)
+    assert end_started_probes(scope) == []  # each probe is collected once
+
+
+def test_interrupted_wall_clock_run_reports_the_accounts_of_its_probes_when_sigint_comes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits = threading.Semaphore(0)
+    real_sleep = RealClock.sleep
+
+    def sleep(self: RealClock, seconds: float) -> None:
+        waits.release()
+        real_sleep(self, seconds)
+
+    monkeypatch.setattr(RealClock, "sleep", sleep)
+
+    def interrupt() -> None:
+        for _ in range(2):  # both sides wait for the 25-minute limit: no real wait follows
+            assert waits.acquire(timeout=20)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    config = _config(tmp_path, wall_clock=True, replay="timing/session.idle_timeout")
+    config = replace(config, out=tmp_path / "out")
+    threading.Thread(target=interrupt, daemon=True).start()
+    report = run(config)
+    assert report.summary.interrupted
+    assert report.summary.accounts_created == 2
+    assert report.summary.accounts_left == ()
+    records = [json.loads(line) for line in (tmp_path / "out" / "results.jsonl").open()]
+    accounts = [r for r in records if r["type"] == "account"]
+    assert len(accounts) == 2
+    assert all(a["cleaned_up"] and a["check"] == "timing/session.idle_timeout" for a in accounts)
