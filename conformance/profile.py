@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from skc.model.ambiguity import Readings, default_readings
 from skc.model.errors import InputError
-from skc.model.lands import LANDS, LandId
+from skc.model.lands import GERMAN_LANDS, LANDS, REFERENCE_INTEROP_LANDS, LandId
 from skc.model.readings_file import line_of, readings_from_node
 from skc.model.yaml_file import compose_mapping_file
 
@@ -60,6 +60,7 @@ class Capability(StrEnum):
 
 
 ParameterValue = str | int | float | bool
+InteropLand = Literal[GERMAN_LANDS]  # type: ignore[valid-type]
 
 
 class WallClock(BaseModel):
@@ -103,6 +104,10 @@ class PortalProfile(BaseModel):
     readings: Readings = Field(default_factory=default_readings)
     wall_clock: WallClock = Field(default_factory=WallClock)
     imap: Imap | None = None
+    # The Länder the portal's list of Servicekonten for a login with another account names
+    # (Hamburg's text has such a list but not its entries); absent: not declared, so no check
+    # tries a Land the model cannot know to be left out.
+    interop_lands: tuple[InteropLand, ...] | None = None
     _source: Path | None = PrivateAttr(default=None)
     _lines: dict[str, int] = PrivateAttr(default_factory=dict)
 
@@ -121,7 +126,10 @@ class PortalProfile(BaseModel):
 
 def reference_profile(land: LandId) -> PortalProfile:
     """The profile of the bundled reference portal: every capability, default readings."""
-    return PortalProfile(land=land, capabilities=dict.fromkeys(Capability, True))
+    return PortalProfile(
+        land=land, capabilities=dict.fromkeys(Capability, True),
+        interop_lands=REFERENCE_INTEROP_LANDS,
+    )  # fmt: skip
 
 
 _TOP_LEVEL: tuple[str, ...] = (*PortalProfile.model_fields, "readings")

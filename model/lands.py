@@ -18,6 +18,21 @@ SEED_FILES: Final[dict[LandId, str]] = {
     "niedersachsen": "004_61522cf31d4f8b8c.txt",
 }
 
+# The sixteen Länder and the shared portal, as ids: what a portal's list of Servicekonten for
+# a login with another account ("Mit anderem Servicekonto") can name.
+GERMAN_LANDS: Final[tuple[str, ...]] = (
+    "baden-wuerttemberg", "bayern", "berlin", "brandenburg", "bremen", "gemeinsam-online",
+    "hamburg", "hessen", "mecklenburg-vorpommern", "niedersachsen", "nordrhein-westfalen",
+    "rheinland-pfalz", "saarland", "sachsen", "sachsen-anhalt", "schleswig-holstein",
+    "thueringen",
+)  # fmt: skip
+# The reference portal's list of those Servicekonten (Hamburg's text has a list but names no
+# entry): every Land but Thüringen, left out only so that a Land outside the list exists and
+# the rule can be observed. A portal's profile names its real list (``interop_lands``).
+REFERENCE_INTEROP_LANDS: Final[tuple[str, ...]] = tuple(
+    land for land in GERMAN_LANDS if land != "thueringen"
+)
+
 PORTAL_NAMES: Final[dict[LandId, str]] = {
     "sachsen-anhalt": "Serviceportal Sachsen-Anhalt",
     "gemeinsam-online": "Gemeinsam Online Serviceportal",

@@ -230,7 +230,10 @@ class InProcessAdapter:
         """A new reference portal (with the fault, if any) and its own virtual clock."""
         readings = self.profile.readings
         rules = faulty_rules(self.fault, readings) if self.fault is not None else None
-        portal = ReferencePortal(self.profile.land, readings=readings, rules=rules)
+        portal = ReferencePortal(
+            self.profile.land, readings=readings, rules=rules,
+            interop_lands=self.profile.interop_lands,
+        )  # fmt: skip
         return InProcessConnection(portal, rules=rules)
 
 

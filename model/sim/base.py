@@ -57,9 +57,16 @@ def require(condition: bool, *rules: str, detail: str = "") -> None:
 def require_other_land_account(
     world: World, home_land: str, *, organisation: bool, consent: bool
 ) -> None:
-    """The checks every use of another Land's account shares: another Land, a citizen account
-    where the text demands one, and consent to the transfer of profile data."""
+    """The checks every use of another Land's account shares: another Land, one in the
+    portal's list where the text has one, a citizen account where the text demands one, and
+    consent to the transfer of profile data."""
     require(home_land != world.land, "sim.invalid_input", detail="choose another Land")
+    if world.rules.stated("interop.listed_lands_only"):
+        require(
+            home_land in world.interop_lands,
+            "interop.listed_lands_only",
+            detail="that Land is not in the list of Servicekonten for a login",
+        )
     if world.rules.stated("interop.citizen_accounts_only"):
         require(not organisation, "interop.citizen_accounts_only")
     if world.rules.stated("interop.consent_to_profile_transfer"):

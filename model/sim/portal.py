@@ -8,7 +8,7 @@ office) take no session.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Literal
 
 from skc.model.ambiguity import Readings
@@ -38,11 +38,14 @@ class ReferencePortal(OrganisationAPI):
         readings: Readings | None = None,
         *,
         rules: LandRules | None = None,
+        interop_lands: Iterable[str] | None = None,
     ) -> None:
-        """``rules`` replaces the catalog's view of the Land (the harness's seeded faults)."""
+        """``rules`` replaces the catalog's view of the Land (the harness's seeded faults);
+        ``interop_lands`` is the portal's list of Länder whose accounts can be used here
+        (default: :data:`~skc.model.lands.REFERENCE_INTEROP_LANDS`)."""
         self.land: LandId = parse_land(land)
         self.clock = clock if clock is not None else VirtualClock()
-        self._w = World(self.land, self.clock, readings, rules)
+        self._w = World(self.land, self.clock, readings, rules, interop_lands)
         self.readings = self._w.rules.readings
         self._accounts = Accounts(self._w)
         self._upgrades = Upgrades(self._w)

@@ -8,14 +8,14 @@ Secrets are stored only as salted hashes and never appear in a repr.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal, TypeAlias
 
 from skc.model.ambiguity import Readings
 from skc.model.catalog import Scope
-from skc.model.lands import LandId
+from skc.model.lands import REFERENCE_INTEROP_LANDS, LandId
 from skc.model.sim.clock import VirtualClock
 from skc.model.sim.outbox import Mail, MailKind, Outbox
 from skc.model.sim.outcome import Reject
@@ -209,10 +209,14 @@ class World:
         clock: VirtualClock,
         readings: Readings | None,
         rules: LandRules | None = None,
+        interop_lands: Iterable[str] | None = None,
     ) -> None:
         self.land = land
         self.clock = clock
         self.rules = rules if rules is not None else LandRules(land, readings)
+        # the Länder whose accounts the portal's list offers for a login with another account
+        listed = interop_lands if interop_lands is not None else REFERENCE_INTEROP_LANDS
+        self.interop_lands = frozenset(listed)
         self.outbox = Outbox()
         self.accounts: dict[str, Account] = {}
         self.sessions: dict[str, Session] = {}
