@@ -29,12 +29,20 @@ expected, and list the valid names.
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+)
 
 from skc.model.ambiguity import Readings, default_readings
 from skc.model.errors import InputError
@@ -61,6 +69,26 @@ class Capability(StrEnum):
 
 ParameterValue = str | int | float | bool
 InteropLand = Literal[GERMAN_LANDS]  # type: ignore[valid-type]
+
+
+# Numbers among a profile's parameters that the call guard reads: (least, most, what).
+_GUARD_NUMBERS: dict[str, tuple[float, float, str]] = {
+    "call_timeout_s": (0.0, 86_400.0, "seconds"),
+    "rate_limit_per_s": (0.0, 1_000_000.0, "calls per second (0: no limit)"),
+}
+
+
+def guard_number(name: str, value: object) -> float:
+    """A call-guard parameter as a float; ValueError saying what is expected otherwise."""
+    least, most, what = _GUARD_NUMBERS[name]
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not least <= value <= most
+    ):
+        raise ValueError(f"{name}: expected {what} from {least:g} to {most:g}, not {value!r}")
+    return float(value)
 
 
 class WallClock(BaseModel):
@@ -111,6 +139,13 @@ class PortalProfile(BaseModel):
     _source: Path | None = PrivateAttr(default=None)
     _lines: dict[str, int] = PrivateAttr(default_factory=dict)
 
+    @field_validator("parameters")
+    @classmethod
+    def _guard_numbers(cls, value: dict[str, ParameterValue]) -> dict[str, ParameterValue]:
+        for name in _GUARD_NUMBERS.keys() & value.keys():
+            guard_number(name, value[name])
+        return value
+
     def has(self, capability: Capability) -> bool:
         """Tell whether the portal declares the capability present."""
         return self.capabilities.get(capability, False)
@@ -137,7 +172,9 @@ _TOP_LEVEL: tuple[str, ...] = (*PortalProfile.model_fields, "readings")
 
 def _explain(error: Any) -> str:
     where = ".".join(str(part) for part in error["loc"])
-    message = str(error["msg"])
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "value_error" and where == "parameters":
+        return f"{where}.{message}"  # the message starts with the parameter's name
     if error["type"] == "extra_forbidden" and len(error["loc"]) == 1:
         message += f" (valid keys: {', '.join(dict.fromkeys(_TOP_LEVEL))})"
     elif where == "land":
@@ -167,5 +204,6 @@ def load_profile(path: Path) -> PortalProfile:
 
 
 __all__ = [
-    "Capability", "Imap", "PortalProfile", "WallClock", "load_profile", "reference_profile",
+    "Capability", "Imap", "PortalProfile", "WallClock", "guard_number", "load_profile",
+    "reference_profile",
 ]  # fmt: skip

@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import Final, Generic, NoReturn, TypeVar
 
 from skc.conformance.adapters.protocol import Adapter, Connection, Value
-from skc.conformance.profile import PortalProfile
+from skc.conformance.profile import PortalProfile, guard_number
 from skc.model.errors import AdapterError, AdapterTimeoutError, InputError
 from skc.model.sim.outcome import Outcome
 
@@ -65,13 +65,10 @@ class _Worker:
 
 
 def _number(params: Mapping[str, object], name: str, default: float) -> float:
-    value = params.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise InputError(
-            f"profile parameter {name}: expected a number of seconds or calls per second, at "
-            f"least 0, not {value!r}"
-        )
-    return float(value)
+    try:
+        return guard_number(name, params.get(name, default))
+    except ValueError as exc:  # a profile built in code, past the file's validation
+        raise InputError(f"profile parameter {exc}") from exc
 
 
 class CallGuard:

@@ -67,3 +67,26 @@ def test_bad_profile_is_rejected_naming_file_line_and_field_when_loaded(
 def test_missing_profile_file_is_named_when_loaded(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read"):
         load_profile(tmp_path / "absent.yaml")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "call_timeout_s: soon",
+            "call_timeout_s: expected seconds from 0 to 86400, not 'soon'",
+        ),
+        ("call_timeout_s: .inf", "call_timeout_s: expected seconds from 0 to 86400, not inf"),
+        ("call_timeout_s: .nan", "call_timeout_s: expected seconds from 0 to 86400, not nan"),
+        ("call_timeout_s: -1", "call_timeout_s: expected seconds from 0 to 86400, not -1"),
+        ("rate_limit_per_s: -1", "rate_limit_per_s: expected calls per second (0: no limit)"),
+    ],
+)
+def test_call_guard_numbers_are_refused_at_their_line_when_not_finite_or_out_of_range(
+    tmp_path: Path, line: str, expected: str
+) -> None:
+    bad = tmp_path / "portal.yaml"
+    bad.write_text(f"land: berlin\nparameters:\n  {line}\n")
+    with pytest.raises(InputError) as raised:
+        load_profile(bad)
+    assert str(raised.value).startswith(f"{bad}:3: parameters.{expected}")
