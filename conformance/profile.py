@@ -30,6 +30,7 @@ expected, and list the valid names.
 from __future__ import annotations
 
 import math
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
@@ -76,6 +77,14 @@ _GUARD_NUMBERS: dict[str, tuple[float, float, str]] = {
     "call_timeout_s": (0.0, 86_400.0, "seconds"),
     "rate_limit_per_s": (0.0, 1_000_000.0, "calls per second (0: no limit)"),
 }
+
+
+# What ``account_namespace`` may be: a local-part prefix, and a domain the mails go to.
+_NAMESPACE = re.compile(
+    r"[A-Za-z0-9._+-]{0,24}(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+)?",
+    re.ASCII,
+)
 
 
 def guard_number(name: str, value: object) -> float:
@@ -141,9 +150,18 @@ class PortalProfile(BaseModel):
 
     @field_validator("parameters")
     @classmethod
-    def _guard_numbers(cls, value: dict[str, ParameterValue]) -> dict[str, ParameterValue]:
+    def _known_parameters(cls, value: dict[str, ParameterValue]) -> dict[str, ParameterValue]:
         for name in _GUARD_NUMBERS.keys() & value.keys():
             guard_number(name, value[name])
+        namespace = value.get("account_namespace")
+        if namespace is not None and not (
+            isinstance(namespace, str) and _NAMESPACE.fullmatch(namespace)
+        ):
+            raise ValueError(
+                "account_namespace: expected a prefix of an address's local part (letters, "
+                "digits, '.', '_', '+', '-'; at most 24), optionally followed by @DOMAIN "
+                f"(e.g. qa- or qa-@mail.example), not {namespace!r}"
+            )
         return value
 
     def has(self, capability: Capability) -> bool:

@@ -90,3 +90,22 @@ def test_call_guard_numbers_are_refused_at_their_line_when_not_finite_or_out_of_
     with pytest.raises(InputError) as raised:
         load_profile(bad)
     assert str(raised.value).startswith(f"{bad}:3: parameters.{expected}")
+
+
+@pytest.mark.parametrize("namespace", ["a b", "qa@", "ä-", "qa-@example", "x" * 25, "7"])
+def test_account_namespace_that_would_make_invalid_addresses_is_refused_at_load(
+    tmp_path: Path, namespace: str
+) -> None:
+    bad = tmp_path / "portal.yaml"
+    bad.write_text(f"land: berlin\nparameters:\n  account_namespace: {namespace!r}\n")
+    if namespace == "7":
+        bad.write_text("land: berlin\nparameters:\n  account_namespace: 7\n")
+    with pytest.raises(InputError, match=r"portal\.yaml:3: parameters\.account_namespace: "):
+        load_profile(bad)
+
+
+@pytest.mark.parametrize("namespace", ["", "qa-", "qa.team+ci", "qa-@mail.example.org"])
+def test_account_namespace_of_a_prefix_and_a_domain_loads(tmp_path: Path, namespace: str) -> None:
+    good = tmp_path / "portal.yaml"
+    good.write_text(f"land: berlin\nparameters:\n  account_namespace: {namespace!r}\n")
+    assert load_profile(good).parameters["account_namespace"] == namespace
