@@ -181,13 +181,14 @@ class OrganisationMachine(LockstepMachine):
         "org.admins.adults_only", "registration.activation_completes", "login.email_is_username",
         "org.admins.max", "org.users.activation_link", "org.admins.last_admin_undeletable",
         "org.services.assign_after_approval", "org.users.set_password_on_activation",
-        "org.users.email_change_confirmation",
+        "org.users.email_change_confirmation", "org.admins.services_toggle",
     )  # fmt: skip
     USER_LINKS: Final = ("org.user_activation_link_lifetime", "org.user_consent_window")
 
     def __init__(self, pairs: Pairs, time_rules: tuple[str, ...] = ()) -> None:
         super().__init__(pairs, time_rules)
         self.members: list[str] = ["a0"]
+        self.admins: set[str] = {"a0"}  # members the portal took as administrators
         self.do("offer_service", service_id="svc-a")
         self.do(
             "register_organisation", "org.admins.adults_only", "org",
@@ -219,6 +220,8 @@ class OrganisationMachine(LockstepMachine):
         )  # fmt: skip
         self.members.append(name)
         if outcome.accepted:
+            if admin:
+                self.admins.add(name)
             self.mark("session.idle_timeout", "s")
             for limit in self.USER_LINKS:
                 self.mark(limit, name)
@@ -282,11 +285,11 @@ class OrganisationMachine(LockstepMachine):
     def grant(self, data: st.DataObject) -> None:
         """Grant the service to a member and compare the member's services."""
         member = data.draw(st.sampled_from(self.members[1:]), label="member")
-        self.do(
-            "grant_service", "org.services.assign_after_approval",
-            session="$s", user_id=f"${member}", service_id="svc-a",
-        )  # fmt: skip
-        self.do("effective_services", account_id=f"${member}")
+        granted = "org.services.assign_after_approval"
+        self.do("grant_service", granted, session="$s", user_id=f"${member}", service_id="svc-a")
+        # an administrator's services follow the admins' switch too (off by default)
+        toggle = self.cite("org.admins.services_toggle") if member in self.admins else None
+        self.do("effective_services", toggle or granted, account_id=f"${member}")
 
     @rule()
     def approve(self) -> None:

@@ -253,3 +253,17 @@ def test_reduction_keeps_the_steps_the_disagreement_needs_when_replayed() -> Non
     reduced = reduce_log(pairs, failure.value)
     assert list(reduced.log) == [*needed, again]
     assert reduced.mismatch.kind is Kind.WRONG_ACCEPTANCE
+
+
+def test_administrators_services_are_blamed_on_the_admins_switch_when_the_machine_grants() -> None:
+    """Sachsen-Anhalt: "Der Admin kann optional zulassen, dass Admins der Organisation auch
+    Online-Dienste nutzen können." A portal whose administrators always use services is
+    found on that rule, not on the approval of the service the grant step also exercises."""
+    from skc.conformance.faults import shipped_faults
+
+    fault = shipped_faults()["sachsen-anhalt-admins-always-use-services"]
+    machine = stateful_checks("sachsen-anhalt")[2]
+    assert machine.id == "organisations/state-machine"
+    result = machine.run(CheckContext(InProcessAdapter("sachsen-anhalt", fault=fault), seed=3))
+    assert (result.verdict, result.rule) == (Verdict.FAIL, "org.admins.services_toggle")
+    assert result.example[-1] == "effective_services(account_id=$u1)"
