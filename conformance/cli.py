@@ -300,7 +300,10 @@ def coverage(
     model/register/unchecked.yaml."""
     from skc.conformance import coverage as cov
 
-    lands = _lands(land)
+    try:
+        lands = _lands(land)
+    except HarnessError as exc:
+        _fail(str(exc))
     planned = [cov.planned(land_id) for land_id in lands]
     console = Console(soft_wrap=True)
     console.print(cov.plan_markdown(lands), markup=False, highlight=False)
@@ -386,9 +389,14 @@ app.command("drift")(drift_command)  # skc drift NEW_TEXT --land L
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: bad input a command did not catch itself still ends in
+    one error line and exit 2, never a traceback."""
     use_cache_home()  # Hypothesis' caches go to ~/.cache/skc, not the working directory
-    app()
+    try:
+        app()
+    except HarnessError as exc:
+        _err.print(f"[bold red]error:[/] {console_text(str(exc))}", highlight=False)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

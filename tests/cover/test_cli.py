@@ -151,3 +151,34 @@ def test_command_runs_batch_in_a_process_when_piped() -> None:
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert json.loads(proc.stdout)["valid"] is False
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["coverage", "--land", "bayern"], ["rules", "--land", "bayern"], ["serve", "--land", "x"]],
+)
+def test_unknown_land_is_one_error_line_listing_the_lands_and_exit_2_in_every_command(
+    args: list[str],
+) -> None:
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert "valid: sachsen-anhalt, gemeinsam-online, hamburg, berlin, niedersachsen" in (
+        result.output
+    )
+
+
+def test_console_script_turns_bad_input_no_command_caught_into_exit_2_when_raised(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from skc.conformance import cli
+    from skc.model.errors import InputError
+
+    def broken() -> None:
+        raise InputError("portal.yaml:3: something the command did not catch")
+
+    monkeypatch.setattr(cli, "app", broken)
+    with pytest.raises(SystemExit) as ended:
+        cli.main()
+    assert ended.value.code == 2
+    assert "error: portal.yaml:3: something the command did not catch" in capsys.readouterr().err
