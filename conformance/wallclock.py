@@ -284,8 +284,10 @@ class Concurrent:
         with self._lock:
             if not self._futures:
                 self.land = ctx.profile.land
-                with _STARTED_LOCK:
-                    _STARTED.setdefault(id(RUN_SCOPE.get()), []).append(self)
+                scope = RUN_SCOPE.get()
+                if scope is not None:  # outside a run, nobody would end them: keep none
+                    with _STARTED_LOCK:
+                        _STARTED.setdefault(id(scope), []).append(self)
                 only = ctx.profile.wall_clock.only
                 names = []
                 for name in self.sides:

@@ -50,9 +50,7 @@ class InteropMachine(LockstepMachine):
             return None
         return next((land for land in GERMAN_LANDS if land not in listed), None)
 
-    def _rule(
-        self, *, allows: bool, organisation: bool, consent: bool, home: str = ""
-    ) -> str | None:
+    def _rule(self, *, allows: bool, organisation: bool, consent: bool, home: str) -> str | None:
         """The rule a use or registration with these choices is about (the first one the
         choices break, else the one the step exercises)."""
         listed = self.pair.profile.interop_lands
