@@ -64,7 +64,7 @@ Event = tuple[int, str, float, bool, str]
 class WhatIfRules(LandRules):
     """A Land's rules with some time limits replaced (None: no limit), for parameter sweeps."""
 
-    __slots__ = ("_durations", "limits")
+    __slots__ = ("limits",)
 
     def __init__(
         self,
@@ -79,15 +79,12 @@ class WhatIfRules(LandRules):
                 f"cannot sweep {unknown}; the limits a sweep may change: {LIMIT_RULES}"
             )
         self.limits = dict(limits or {})
-        self._durations: dict[str, timedelta | None] = {}
 
     def duration(self, rule_id: str) -> timedelta | None:
         """The replaced limit where one was given, else the catalog's (or the reading's)."""
         if rule_id in self.limits:
             return self.limits[rule_id]
-        if rule_id not in self._durations:  # the simulation asks at every operation
-            self._durations[rule_id] = super().duration(rule_id)
-        return self._durations[rule_id]
+        return super().duration(rule_id)  # cached per instance by LandRules
 
 
 # A password of their own: what people type before reading the rules. Some pass in one Land and
